@@ -1,0 +1,3 @@
+from motxl.faces.cli import entry_point
+
+entry_point()

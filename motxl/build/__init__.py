@@ -1,0 +1,1 @@
+"""Build-time writers: the source-only VBA project (``vbaProject.bin``) and its containers."""

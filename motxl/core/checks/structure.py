@@ -1,0 +1,106 @@
+"""Checks of the hierarchy: codes, their order, orphans, blank rows, duplicates."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from motxl.core import codes
+from motxl.core.findings import Finding, make_finding
+from motxl.core.grid import CellError
+from motxl.core.model import LEVEL_NAMES, Programme
+from motxl.core.text import collapse_spaces
+
+
+def _code_column(p: Programme) -> str:
+    return p.columns["code"]
+
+
+def check_code_cells(p: Programme) -> Iterator[Finding]:
+    """code-format, code-missing and code-trailing-dot, from the code cell of each row."""
+    col = _code_column(p)
+    for source in p.rows:
+        if source.kind == "blank":
+            continue
+        value = source.cells["code"]
+        if isinstance(value, CellError):
+            continue  # reported as cell-error
+        reading = codes.read_code(value)
+        if reading.invalid:
+            yield make_finding("code-format", p.sheet, col, source.row, code=reading.text)
+        elif reading.text is None:
+            label = source.cells.get("label")
+            shown = collapse_spaces(str(label))[:80] if label is not None else "(sans libellé)"
+            yield make_finding("code-missing", p.sheet, col, source.row, label=shown)
+        elif reading.trailing_dot:
+            yield make_finding("code-trailing-dot", p.sheet, col, source.row,
+                               text=reading.text, code=reading.code)
+
+
+def check_hierarchy(p: Programme) -> Iterator[Finding]:
+    """code-orphan and code-order: headings must appear under their parent, in sequence."""
+    col = _code_column(p)
+    seen: set[str] = set()
+    last_child: dict[str, int] = {}
+    last_heading: str | None = None
+    for source in p.rows:
+        code = source.code
+        if source.kind == "heading" and code is not None:
+            parent = codes.parent(code)
+            if parent is not None and parent not in seen:
+                yield make_finding("code-orphan", p.sheet, col, source.row, code=code,
+                                   parent=parent, parent_level=LEVEL_NAMES[codes.level(parent)])
+            number = codes.last_part(code)
+            previous = last_child.get(parent or "", 0)
+            if number != previous + 1:
+                before = f"{parent}.{previous}" if parent and previous else str(previous)
+                if number <= previous:
+                    detail = (f"La rubrique {code} vient après {before} : remettez les "
+                              "rubriques dans l'ordre.")
+                elif previous == 0:
+                    detail = f"La rubrique {code} est la première de son niveau : elle devrait " \
+                             f"être numérotée {parent + '.' if parent else ''}1."
+                else:
+                    missing = f"{parent}.{previous + 1}" if parent else str(previous + 1)
+                    detail = f"La rubrique {code} suit {before} : il manque {missing}."
+                yield make_finding("code-order", p.sheet, col, source.row, detail=detail)
+            last_child[parent or ""] = max(previous, number)
+            seen.add(code)
+            last_heading = code
+        elif source.kind == "action" and code is not None and code != last_heading:
+            yield make_finding(
+                "code-order", p.sheet, col, source.row,
+                detail=(f"Cette action relève de {code} mais elle est placée sous la rubrique "
+                        f"{last_heading} : déplacez-la sous {code} ou corrigez son code."))
+
+
+def check_blank_rows(p: Programme) -> Iterator[Finding]:
+    col = _code_column(p)
+    for source in p.rows:
+        if source.kind == "blank":
+            yield make_finding("blank-row", p.sheet, col, source.row)
+
+
+def check_duplicates(p: Programme) -> Iterator[Finding]:
+    col = p.columns["label"]
+    first: dict[tuple[str, str], int] = {}
+    for action in p.actions:
+        if not action.label:
+            continue
+        key = (action.code, collapse_spaces(action.label).casefold())
+        if key in first:
+            yield make_finding("duplicate-action", p.sheet, col, action.row,
+                               label=collapse_spaces(action.label)[:80], code=action.code,
+                               first_row=first[key])
+        else:
+            first[key] = action.row
+
+
+def check_axis_tags(p: Programme) -> Iterator[Finding]:
+    col = p.columns["label"]
+    for heading in p.headings:
+        if heading.level == 1 and heading.funding is None and heading.label:
+            yield make_finding("axis-tag", p.sheet, col, heading.row, code=heading.code)
+
+
+CHECKS = (check_code_cells, check_hierarchy, check_blank_rows, check_duplicates,
+          check_axis_tags)

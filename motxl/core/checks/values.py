@@ -1,0 +1,108 @@
+"""Checks of the planning cells: amounts, status, funding, deadline, Excel errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Iterator
+
+from motxl.core.findings import Finding, make_finding
+from motxl.core.grid import CellError
+from motxl.core.headers import HEADER_TEXT
+from motxl.core.model import AMOUNT_FIELDS, FUNDINGS, STATUSES, Programme
+from motxl.core.parse import canonical_funding, canonical_status
+
+_OVERSPENT_PAIRS = (("days_actual", "days_planned"), ("spent_actual", "budget_planned"))
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = " ".join(str(value).split())
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+def _choices(names: tuple[str, ...]) -> str:
+    quoted = [f"« {n} »" for n in names]
+    return ", ".join(quoted[:-1]) + " ou " + quoted[-1]
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def check_amounts(p: Programme) -> Iterator[Finding]:
+    """amount-on-heading and amount-invalid."""
+    for source in p.rows:
+        if source.kind == "blank":
+            continue
+        for name in AMOUNT_FIELDS:
+            value = source.cells.get(name)
+            if value is None or isinstance(value, CellError):
+                continue
+            col = p.columns[name]
+            if source.kind == "heading":
+                yield make_finding("amount-on-heading", p.sheet, col, source.row,
+                                   code=source.code, column_name=HEADER_TEXT[name],
+                                   value=_shown(value))
+            elif not _is_number(value):
+                yield make_finding("amount-invalid", p.sheet, col, source.row,
+                                   column_name=HEADER_TEXT[name], value=_shown(value),
+                                   reason="ce n'est pas un nombre ; saisissez un nombre "
+                                          "(sans espace, unité ni texte).")
+            elif value < 0:
+                yield make_finding("amount-invalid", p.sheet, col, source.row,
+                                   column_name=HEADER_TEXT[name], value=_shown(value),
+                                   reason="un montant ne peut pas être négatif.")
+
+
+def check_choices(p: Programme) -> Iterator[Finding]:
+    """status-unknown and funding-unknown."""
+    for name, rule, canonical, names in (
+            ("status", "status-unknown", canonical_status, STATUSES),
+            ("funding", "funding-unknown", canonical_funding, FUNDINGS)):
+        if name not in p.columns:
+            continue
+        for source in p.rows:
+            value = source.cells.get(name)
+            if value is None or isinstance(value, CellError) or source.kind == "blank":
+                continue
+            if canonical(value) is None:
+                yield make_finding(rule, p.sheet, p.columns[name], source.row,
+                                   value=_shown(value), choices=_choices(names))
+
+
+def check_cell_errors(p: Programme) -> Iterator[Finding]:
+    for source in p.rows:
+        for column, value in source.cells.get("_errors", {}).items():
+            yield make_finding("cell-error", p.sheet, column, source.row, value=value)
+
+
+def check_overspent(p: Programme) -> Iterator[Finding]:
+    for action in p.actions:
+        for actual_name, planned_name in _OVERSPENT_PAIRS:
+            actual = getattr(action, actual_name)
+            planned = getattr(action, planned_name) or 0.0
+            if actual is not None and actual > planned:
+                yield make_finding("overspent", p.sheet, p.columns[actual_name], action.row,
+                                   column_name=HEADER_TEXT[actual_name], actual=_shown(actual),
+                                   planned=_shown(planned))
+
+
+def check_deadlines(p: Programme) -> Iterator[Finding]:
+    if "deadline" not in p.columns:
+        return
+    col = p.columns["deadline"]
+    for source in p.rows:
+        value = source.cells.get("deadline")
+        if source.kind != "action" or value is None or isinstance(value, CellError):
+            continue
+        if not isinstance(value, dt.date):
+            yield make_finding("deadline-invalid", p.sheet, col, source.row, value=_shown(value),
+                               reason="n'est pas une date : saisissez une date (jj/mm/aaaa).")
+        elif p.year is not None and value.year != p.year:
+            yield make_finding("deadline-invalid", p.sheet, col, source.row,
+                               value=value.strftime("%d/%m/%Y"),
+                               reason=f"est hors de l'année du programme ({p.year}).")
+
+
+CHECKS = (check_amounts, check_choices, check_cell_errors, check_overspent, check_deadlines)

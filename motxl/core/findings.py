@@ -1,0 +1,120 @@
+"""Finding types with French message templates, and the report Validate returns.
+
+Modelled on frictionless-py: each rule has a stable id, a severity and a template; the report
+can be ``flatten``-ed for one-line assertions and gives its exit code as ``int(not valid)``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, Literal
+
+from pydantic import BaseModel, computed_field
+
+Severity = Literal["error", "warning", "info"]
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+SEVERITY_FR = {"error": "Erreur", "warning": "Avertissement", "info": "Information"}
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    severity: Severity
+    title: str  # short French name, shown in the checks tab
+    template: str  # French message; fields in braces are filled per finding
+
+
+_RULES = [
+    Rule("code-format", "error", "Code invalide",
+         "Le code « {code} » n'est pas de la forme 1, 1.1 ou 1.1.1 : corrigez-le."),
+    Rule("code-orphan", "error", "Rubrique parente absente",
+         "Le code {code} apparaît avant son {parent_level} {parent} : ajoutez la ligne {parent} "
+         "au-dessus ou corrigez le code."),
+    Rule("code-missing", "error", "Code manquant",
+         "La ligne « {label} » n'a pas de code : indiquez l'axe, l'objectif ou le sous-objectif "
+         "dont elle relève."),
+    Rule("label-missing", "error", "Libellé manquant",
+         "Le code {code} n'a pas de libellé : saisissez-le ou supprimez la ligne."),
+    Rule("amount-on-heading", "error", "Montant sur une rubrique",
+         "La ligne de titre {code} porte « {column_name} » = {value} : ce montant serait compté "
+         "deux fois ; portez-le sur une action."),
+    Rule("amount-invalid", "error", "Montant invalide",
+         "« {column_name} » vaut « {value} » : {reason}"),
+    Rule("status-unknown", "error", "Statut inconnu",
+         "Le statut « {value} » n'existe pas : choisissez {choices}."),
+    Rule("funding-unknown", "error", "Financement inconnu",
+         "Le financement « {value} » n'existe pas : choisissez {choices}."),
+    Rule("cell-error", "error", "Erreur Excel",
+         "La cellule contient l'erreur Excel {value} : corrigez la formule ou la saisie."),
+    Rule("code-trailing-dot", "warning", "Point final dans le code",
+         "Le code « {text} » se termine par un point ; il est lu comme {code}. "
+         "Retirez le point final."),
+    Rule("code-order", "warning", "Ordre des codes",
+         "{detail}"),
+    Rule("label-markup", "warning", "Balises dans le libellé",
+         "Le libellé contient des balises ({tags}) ; elles sont ignorées dans les synthèses. "
+         "Utilisez la mise en forme d'Excel plutôt que des balises."),
+    Rule("axis-tag", "warning", "Étiquette d'axe absente",
+         "L'axe {code} ne commence ni par [SOCLE] ni par [SUR-MESURE] : ses actions n'ont pas "
+         "de financement par défaut."),
+    Rule("overspent", "warning", "Dépassement",
+         "« {column_name} » ({actual}) dépasse le prévu ({planned})."),
+    Rule("deadline-invalid", "warning", "Échéance invalide",
+         "L'échéance « {value} » {reason}"),
+    Rule("duplicate-action", "warning", "Action en double",
+         "L'action « {label} » figure déjà sous {code} (ligne {first_row}) : supprimez le "
+         "doublon ou précisez le libellé."),
+    Rule("blank-row", "info", "Ligne vide",
+         "Ligne vide dans le programme : sans effet sur les calculs, supprimez-la si elle "
+         "n'est pas voulue."),
+]
+RULES: dict[str, Rule] = {rule.id: rule for rule in _RULES}
+
+
+class Finding(BaseModel):
+    rule: str
+    severity: Severity
+    sheet: str
+    cell: str
+    row: int
+    column: str
+    message: str
+
+
+def make_finding(rule_id: str, sheet: str, column: str, row: int, **params: object) -> Finding:
+    rule = RULES[rule_id]
+    return Finding(rule=rule.id, severity=rule.severity, sheet=sheet, cell=f"{column}{row}",
+                   row=row, column=column, message=rule.template.format(**params))
+
+
+class ValidationReport(BaseModel):
+    source: str
+    sheet: str
+    findings: list[Finding]
+
+    @computed_field
+    @property
+    def valid(self) -> bool:
+        return not any(f.severity == "error" for f in self.findings)
+
+    @computed_field
+    @property
+    def counts(self) -> dict[str, int]:
+        counts = {"error": 0, "warning": 0, "info": 0}
+        for finding in self.findings:
+            counts[finding.severity] += 1
+        return counts
+
+    @property
+    def exit_code(self) -> int:
+        return int(not self.valid)
+
+    def flatten(self, spec: Iterable[str] = ("rule", "cell")) -> list[list]:
+        """[[rule, cell], ...]: compact rows for assertions and quick reading."""
+        keys = list(spec)
+        return [[getattr(f, key) for key in keys] for f in self.findings]
+
+    def to_json_dict(self) -> dict:
+        return {"source": self.source, "sheet": self.sheet, "valid": self.valid,
+                "counts": self.counts,
+                "findings": [f.model_dump() for f in self.findings]}

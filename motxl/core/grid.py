@@ -1,0 +1,78 @@
+"""A rectangular block of cell values, as read in one go from a file or a live sheet."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+#: Excel's error values, as Excel displays them.
+ERROR_CODES = frozenset(
+    {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A",
+     "#GETTING_DATA", "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!",
+     "#UNKNOWN!", "#EXTERNAL!", "#PYTHON!"}
+)
+
+
+class CellError(str):
+    """An Excel error value (``#REF!``...) read from a cell, kept apart from plain text."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"CellError({str(self)!r})"
+
+
+def column_letter(index: int) -> str:
+    """1 → A, 27 → AA."""
+    letters = ""
+    while index > 0:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def column_index(letters: str) -> int:
+    """A → 1, AA → 27."""
+    index = 0
+    for ch in letters.upper():
+        index = index * 26 + (ord(ch) - 64)
+    return index
+
+
+@dataclass
+class Grid:
+    """Cell values of one sheet; ``rows[0][0]`` is the cell at (first_row, first_col), 1-based.
+
+    Empty cells are ``None``; Excel errors are ``CellError``.
+    """
+
+    sheet: str
+    rows: list[list[Any]]
+    first_row: int = 1
+    first_col: int = 1
+    source: str = ""
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def width(self) -> int:
+        return max((len(r) for r in self.rows), default=0)
+
+    def value(self, row: int, col: int) -> Any:
+        """The value at a 1-based sheet position, ``None`` outside the block."""
+        r, c = row - self.first_row, col - self.first_col
+        if 0 <= r < len(self.rows) and 0 <= c < len(self.rows[r]):
+            return self.rows[r][c]
+        return None
+
+
+def normalize_value(value: Any, *, errors_as_text: bool = False) -> Any:
+    """Readers' empties ('' or None) become None.
+
+    With ``errors_as_text`` (xlwings' ``err_to_str``), a string equal to an Excel error value
+    becomes a ``CellError``; file readers mark errors themselves and leave text alone.
+    """
+    if value is None or value == "":
+        return None
+    if errors_as_text and isinstance(value, str) and value in ERROR_CODES:
+        return CellError(value)
+    return value

@@ -1,0 +1,142 @@
+"""Grid → Programme: the header, the hierarchy, the planning fields and tags of every action."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from motxl.core import codes
+from motxl.core.grid import CellError, Grid, column_letter
+from motxl.core.headers import find_header
+from motxl.core.model import (AMOUNT_FIELDS, FUNDINGS, STATUSES, Action, Heading, Programme,
+                              SourceRow)
+from motxl.core.text import (border_tags, fold, institution_tags, is_pending_label,
+                             strip_markup)
+
+_FOLDED_STATUSES = {fold(s): s for s in STATUSES}
+_FOLDED_FUNDINGS = {fold(f): f for f in FUNDINGS}
+_AXIS_TAGS = {"[SOCLE]": "Socle", "[SUR-MESURE]": "Sur-mesure"}
+_YEAR = re.compile(r"\b(20\d\d)\b")
+
+
+def canonical_status(value: Any) -> str | None:
+    return _FOLDED_STATUSES.get(fold(value)) if isinstance(value, str) else None
+
+
+def canonical_funding(value: Any) -> str | None:
+    return _FOLDED_FUNDINGS.get(fold(value)) if isinstance(value, str) else None
+
+
+def axis_funding(label: str) -> str | None:
+    upper = label.upper().lstrip()
+    for tag, funding in _AXIS_TAGS.items():
+        if upper.startswith(tag):
+            return funding
+    return None
+
+
+def amount(value: Any) -> float | None:
+    """A usable amount, or None (empty, text, error or negative: the checks say which)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return float(value) if value >= 0 else None
+
+
+def as_text(value: Any) -> str | None:
+    if value is None or isinstance(value, CellError):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip()
+    return text or None
+
+
+def as_date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return None
+
+
+def parse_programme(grid: Grid) -> Programme:
+    """Parse a sheet's grid. Raises MotxlError when the sheet has no programme header."""
+    header = find_header(grid)
+    columns = header.columns
+    year_match = _YEAR.search(header.texts["label"])
+    first_data = header.row + 1
+    offset = first_data - grid.first_row
+    data_rows = grid.rows[offset:] if offset >= 0 else []
+    while data_rows and all(v is None for v in data_rows[-1]):
+        data_rows = data_rows[:-1]
+    last_col = max(grid.first_col + grid.width - 1, max(columns.values()))
+
+    field_offsets = {name: col - grid.first_col for name, col in columns.items()}
+    headings: dict[str, Heading] = {}
+    actions: list[Action] = []
+    source_rows: list[SourceRow] = []
+
+    for index, values in enumerate(data_rows):
+        row = first_data + index
+        cells = {name: (values[o] if 0 <= o < len(values) else None)
+                 for name, o in field_offsets.items()}
+        errors = {column_letter(grid.first_col + c): str(v)
+                  for c, v in enumerate(values) if isinstance(v, CellError)}
+        if errors:
+            cells["_errors"] = errors
+        if all(v is None for v in values):
+            source_rows.append(SourceRow(row=row, kind="blank", cells=cells))
+            continue
+        reading = codes.read_code(cells["code"])
+        label_raw = as_text(cells["label"])
+        code = reading.code
+        if code is None:
+            source_rows.append(SourceRow(row=row, kind="unplaced", cells=cells))
+            continue
+        label = strip_markup(label_raw) if label_raw else ""
+        if code not in headings:
+            heading = Heading(code=code, level=codes.level(code), label=label, row=row,
+                              funding=axis_funding(label) if codes.level(code) == 1 else None)
+            headings[code] = heading
+            source_rows.append(SourceRow(row=row, kind="heading", cells=cells, code=code))
+            continue
+        source_rows.append(SourceRow(row=row, kind="action", cells=cells, code=code))
+        actions.append(_action(row, code, label, cells, headings))
+
+    return Programme(
+        source=grid.source, sheet=grid.sheet, header_row=header.row,
+        columns={name: column_letter(col) for name, col in columns.items()},
+        year=int(year_match.group(1)) if year_match else None,
+        last_row=first_data + len(data_rows) - 1, last_column=column_letter(last_col),
+        headings=list(headings.values()), actions=actions, rows=source_rows,
+    )
+
+
+def _action(row: int, code: str, label: str, cells: dict[str, Any],
+            headings: dict[str, Heading]) -> Action:
+    parts = code.split(".")
+    axis = parts[0]
+    status = canonical_status(cells.get("status"))
+    axis_heading = headings.get(axis)
+    funding = canonical_funding(cells.get("funding"))
+    if funding is None:
+        if label.casefold().startswith("marché public"):
+            funding = "Marché public"
+        elif axis_heading is not None:
+            funding = axis_heading.funding
+    return Action(
+        row=row, code=code, axis=axis,
+        objective=".".join(parts[:2]) if len(parts) >= 2 else None,
+        sub_objective=code if len(parts) == 3 else None,
+        label=label,
+        person=as_text(cells.get("person")),
+        funding=funding,
+        status=status,
+        deadline=as_date(cells.get("deadline")),
+        comment=as_text(cells.get("comment")),
+        **{name: amount(cells.get(name)) for name in AMOUNT_FIELDS},
+        borders=border_tags(label),
+        institutions=institution_tags(label),
+        pending=is_pending_label(label) or status == "En attente",
+    )

@@ -1,0 +1,53 @@
+"""Text helpers shared by the parser and the checks: header keys, markup, tags."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_MARKUP = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
+# A border tag stands before " / ": FR-DE, FR-IT-MC, OM... (uppercase country codes).
+_BORDER = re.compile(r"(?<![\w-])((?:FR(?:-[A-Z]{2,3})+)|OM)\s*/")
+_INSTITUTIONS = ("PE", "CE", "CoR")
+_INSTITUTION = re.compile(r"(?<![\w-])(PE|CE|CoR)\s+/")
+_PENDING = re.compile(r"\(\s*en attente\s*\)", re.IGNORECASE)
+
+
+def fold(text: str) -> str:
+    """Lower case, accents removed, only letters and digits kept: 'Budget prévu (€)' → 'budgetprevu'."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if ch.isalnum() and not unicodedata.combining(ch)).lower()
+
+
+def has_markup(label: str) -> bool:
+    return bool(_MARKUP.search(label))
+
+
+def strip_markup(label: str) -> str:
+    """'<i>Marché public - X</i>' → 'Marché public - X'."""
+    return _MARKUP.sub("", label).strip()
+
+
+def border_tags(label: str) -> list[str]:
+    """Border tags in order of appearance, without duplicates: 'FR-DE / ...' → ['FR-DE']."""
+    tags: list[str] = []
+    for match in _BORDER.finditer(label):
+        if match.group(1) not in tags:
+            tags.append(match.group(1))
+    return tags
+
+
+def institution_tags(label: str) -> list[str]:
+    tags: list[str] = []
+    for match in _INSTITUTION.finditer(label):
+        if match.group(1) not in tags:
+            tags.append(match.group(1))
+    return tags
+
+
+def is_pending_label(label: str) -> bool:
+    return bool(_PENDING.search(label))
+
+
+def collapse_spaces(text: str) -> str:
+    return " ".join(text.split())

@@ -1,0 +1,90 @@
+"""The ``motxl`` command. Each sub-command is a thin call into the core or a face module.
+
+argparse (standard library) parses, so that every usage error can be said in French on one line;
+rich prints tables and progress.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Callable, Sequence
+
+from motxl import __version__
+from motxl.errors import MotxlError
+
+
+class FrenchParser(argparse.ArgumentParser):
+    """Usage errors as one French line on stderr, exit code 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"motxl : commande incorrecte ({message}). Aide : motxl --help\n")
+
+
+def _add_file(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", metavar="FICHIER", help="classeur .xlsx ou .xlsm")
+    parser.add_argument("--sheet", default=None, help="feuille du programme (défaut : Programme)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = FrenchParser(prog="motxl", description="Contrôle, synthèse et rapports du "
+                          "programme de travail de la MOT.")
+    parser.add_argument("--version", action="version", version=f"motxl {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMANDE", parser_class=FrenchParser)
+    commands.required = True
+
+    validate = commands.add_parser("validate", help="contrôler la feuille du programme")
+    _add_file(validate)
+    validate.add_argument("--format", choices=("text", "json"), default="text")
+    validate.set_defaults(run=_run_validate)
+
+    for register in _EXTRA_COMMANDS:
+        register(commands)
+    return parser
+
+
+def _run_validate(args: argparse.Namespace) -> int:
+    from motxl.core.checks import validate
+    from motxl.faces.text_output import print_report
+    from motxl.workbooks.reading import read_programme
+
+    programme = read_programme(args.file, args.sheet)
+    report = validate(programme)
+    if args.format == "json":
+        print(json.dumps(report.to_json_dict(), ensure_ascii=False, indent=2))
+    else:
+        print_report(report)
+    return report.exit_code
+
+
+#: Other modules add their sub-commands here (summary, refresh, report, build-workbook).
+_EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = []
+
+
+def _load_extra_commands() -> None:
+    from motxl.faces import commands  # noqa: F401  (registers into _EXTRA_COMMANDS)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    _load_extra_commands()
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except MotxlError as exc:
+        print(f"motxl : {exc.message}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("motxl : interrompu ; aucun fichier n'a été modifié.", file=sys.stderr)
+        return 130
+    except MemoryError:
+        print("motxl : mémoire insuffisante pour ce classeur.", file=sys.stderr)
+        return 2
+
+
+def entry_point() -> None:
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    entry_point()

@@ -1,0 +1,1 @@
+"""Workbook files: reading values safely, saving atomically."""
