@@ -30,3 +30,45 @@ def print_report(report: ValidationReport, console: Console | None = None) -> No
     console.print(f"{verdict} : {counts['error']} erreur(s), {counts['warning']} "
                   f"avertissement(s), {counts['info']} information(s).",
                   style="bold green" if report.valid else "bold red")
+
+
+def _euros(value: float) -> str:
+    return f"{value:,.0f} €".replace(",", "\u202f")
+
+
+def _days(value: float) -> str:
+    return f"{value:,.1f}".replace(",", "\u202f").replace(".", ",")
+
+
+def _percent(value: float | None) -> str:
+    return "" if value is None else f"{value:.0%}".replace("%", " %")
+
+
+def print_rollup(rollup, console: Console | None = None) -> None:
+    console = console or Console(highlight=False)
+    console.print(f"Synthèse de « {rollup.sheet} » ({rollup.source})")
+
+    def table(title: str, rows) -> None:
+        t = Table(title=title, title_justify="left")
+        for name in ("", "Actions", "dont en attente", "Jours prévus", "Jours réalisés",
+                     "Budget prévu", "Dépensé", "Taux (€)"):
+            t.add_column(name, justify="left" if not name else "right")
+        for label, figures, style in rows:
+            t.add_row(label, str(figures.actions), str(figures.pending),
+                      _days(figures.days_planned), _days(figures.days_actual),
+                      _euros(figures.budget_planned), _euros(figures.spent_actual),
+                      _percent(figures.budget_rate), style=style)
+        console.print(t)
+
+    rows = []
+    for axis in rollup.axes:
+        rows.append((f"Axe {axis.code}", axis, "bold"))
+        rows += [(f"  {o.code}", o, None) for o in rollup.objectives
+                 if o.code.split(".")[0] == axis.code]
+    rows.append(("Total", rollup.totals, "bold"))
+    table("Par axe et objectif", rows)
+    table("Par financement", [(k, v, None) for k, v in rollup.by_funding.items()])
+    table("Par statut", [(k, v, None) for k, v in rollup.by_status.items()])
+    if rollup.by_border:
+        table("Par frontière", [(k, v, None) for k, v in rollup.by_border.items()])
+    table("Par responsable", [(k, v, None) for k, v in rollup.by_person.items()])

@@ -1,0 +1,1 @@
+"""Output tabs described once, as plain data (TabSpec); render adapters draw them."""

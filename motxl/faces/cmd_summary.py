@@ -1,0 +1,28 @@
+"""``motxl summary FILE``: the roll-up, as a text table or JSON."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+
+def register(commands) -> None:
+    parser = commands.add_parser("summary", help="synthèse : actions, jours et euros par niveau")
+    parser.add_argument("file", metavar="FICHIER", help="classeur .xlsx ou .xlsm")
+    parser.add_argument("--sheet", default=None, help="feuille du programme (défaut : Programme)")
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from motxl.core.rollup import roll_up
+    from motxl.workbooks.reading import read_programme
+
+    rollup = roll_up(read_programme(args.file, args.sheet))
+    if args.format == "json":
+        print(json.dumps(rollup.to_json_dict(), ensure_ascii=False, indent=2))
+    else:
+        from motxl.faces.text_output import print_rollup
+
+        print_rollup(rollup)
+    return 0
