@@ -1,1 +1,32 @@
 """Output tabs described once, as plain data (TabSpec); render adapters draw them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from motxl.core.findings import ValidationReport
+from motxl.core.model import Programme
+from motxl.core.rollup import Rollup
+from motxl.core.tabs.controles import controles_tab
+from motxl.core.tabs.names import CONTROLES, OWN_TABS, SUIVI, SYNTHESE
+from motxl.core.tabs.spec import TabSpec
+from motxl.core.tabs.suivi import suivi_tab
+from motxl.core.tabs.synthese import synthese_tab
+
+__all__ = ["build_tabs", "OWN_TABS", "SYNTHESE", "SUIVI", "CONTROLES", "TabSpec"]
+
+
+def build_tabs(programme: Programme, report: ValidationReport, rollup: Rollup, *,
+               now: dt.datetime | None = None, source_name: str = "",
+               title_prefix: str = "") -> list[TabSpec]:
+    """[Synthèse, Suivi, Contrôles] for a programme (or a group of it, with a title prefix)."""
+    now = (now or dt.datetime.now()).replace(second=0, microsecond=0)
+    source_name = source_name or programme.source
+    year = f" {programme.year}" if programme.year else ""
+    base = f"{title_prefix}Programme de travail{year}"
+    return [
+        synthese_tab(rollup, now=now, source_name=source_name, title=f"{base} — Synthèse"),
+        suivi_tab(programme, now=now, source_name=source_name,
+                  title=f"{base} — Suivi des actions"),
+        controles_tab(report, now=now, source_name=source_name, title=f"{base} — Contrôles"),
+    ]

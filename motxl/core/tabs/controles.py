@@ -1,0 +1,51 @@
+"""The Contrôles tab: Validate's findings, most severe first, each cell a link to the programme."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from motxl.core.findings import RULES, SEVERITY_FR, ValidationReport
+from motxl.core.tabs.builder import TabBuilder
+from motxl.core.tabs.names import CONTROLES
+from motxl.core.tabs.spec import Area, Link, PrintSetup, TabSpec
+from motxl.core.tabs.synthese import situation_line
+
+HEADER = ["Gravité", "Règle", "Intitulé", "Cellule", "Message"]
+WIDTHS = [15, 20, 26, 10, 100]
+
+
+def controles_tab(report: ValidationReport, *, now: dt.datetime, source_name: str,
+                  title: str = "Programme de travail — Contrôles") -> TabSpec:
+    spec = TabSpec(CONTROLES, tab_color="C00000")
+    b = TabBuilder(spec)
+    width = len(HEADER)
+    b.line([title], "title", merge_to=width - 1)
+    b.line([situation_line(now, source_name)], "subtitle", merge_to=width - 1)
+    counts = report.counts
+    verdict = ("Programme valide : aucune erreur." if report.valid else
+               f"Programme NON valide : {counts['error']} erreur(s) à corriger.")
+    b.line([verdict], "section", "error" if not report.valid else "section", merge_to=width - 1)
+    counts_area = b.table(["Gravité", "Nombre"],
+                          [[SEVERITY_FR[s], counts[s]] for s in ("error", "warning", "info")])
+    b.column_styles(counts_area, {1: "integer"})
+    b.skip()
+    rows = [[SEVERITY_FR[f.severity], f.rule, RULES[f.rule].title, f.cell, f.message]
+            for f in report.findings]
+    if not rows:
+        b.line(["Aucune remarque."], "note")
+        area = None
+    else:
+        area = b.table(HEADER, rows)
+        b.column_styles(area, {4: "text"})
+        start = area.first_row + 1
+        for severity in ("error", "warning", "info"):  # findings are sorted by severity
+            indexes = [i for i, f in enumerate(report.findings) if f.severity == severity]
+            if indexes:
+                b.style(Area(start + indexes[0], 0, start + indexes[-1], 0), severity)
+        for i, finding in enumerate(report.findings):
+            spec.links.append(Link(start + i, 3, finding.cell, finding.sheet, finding.cell))
+        spec.freeze = (area.first_row + 1, 0)
+        spec.selected = (start, 3)  # the most severe finding comes first
+        spec.print_setup = PrintSetup(repeat_rows=(area.first_row, area.first_row))
+    spec.column_widths = dict(enumerate(WIDTHS))
+    return spec
