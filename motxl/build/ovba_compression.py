@@ -66,7 +66,8 @@ def _compress_chunk(data: bytes, start: int, end: int) -> bytes:
             limit = min(max_length, end - current)
             best_length, best_candidate = 0, -1
             if limit >= 3:
-                for candidate in reversed(chains.get(data[current:current + 3], [])[-_MAX_CANDIDATES:]):
+                recent = chains.get(data[current:current + 3], [])[-_MAX_CANDIDATES:]
+                for candidate in reversed(recent):  # nearest first: ties keep the nearest
                     # cheap rejection: a longer match must also agree at index best_length
                     if best_length and data[candidate + best_length] != data[current + best_length]:
                         continue

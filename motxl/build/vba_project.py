@@ -24,7 +24,7 @@ from typing import Iterable, Literal
 from motxl.build.cfb import build_compound_file
 from motxl.build.ovba_compression import compress
 
-__all__ = ["VbaModule", "build_vba_project", "encrypt_data", "module_text"]
+__all__ = ["VbaModule", "build_vba_project", "encrypt_data", "module_text", "project_id_for"]
 
 CODEPAGE = 1252
 ENCODING = "cp1252"

@@ -125,38 +125,53 @@ def _ordered(sums: dict[str, Figures], order: tuple[str, ...], last: str) -> dic
     return {k: sums[k] for k in keys}
 
 
+def _split(frame, key: str) -> dict[str, dict[str, Figures]]:
+    """code → funding → figures, in one groupby."""
+    if frame.empty:
+        return {}
+    grouped = frame.groupby([key, "funding"], sort=False)[list(COUNT_FIELDS)].sum()
+    split: dict[str, dict[str, Figures]] = {}
+    for (code, funding), row in zip(grouped.index, grouped.to_dict("records")):
+        split.setdefault(str(code), {})[str(funding)] = Figures(**row)
+    return {code: _ordered(value, FUNDINGS, NO_FUNDING) for code, value in split.items()}
+
+
+def _levels(programme: Programme, frame) -> dict[int, list[LevelFigures]]:
+    """Figures per heading, in sheet order; codes with actions but no heading row (orphans,
+    reported by Validate) get a row with an empty label so that the levels still add up."""
+    levels: dict[int, list[LevelFigures]] = {}
+    for level, key in ((1, "axis"), (2, "objective"), (3, "sub_objective")):
+        present = frame.dropna(subset=[key])
+        sums, split = _sums(present, key), _split(present, key)
+        rows = []
+        for heading in programme.headings:
+            if heading.level == level:
+                rows.append(LevelFigures(code=heading.code, label=heading.label, level=level,
+                                         funding=heading.funding,
+                                         by_funding=split.get(heading.code, {}),
+                                         **sums.get(heading.code, Figures()).model_dump()))
+        known = {r.code for r in rows}
+        rows += [LevelFigures(code=code, label="", level=level, by_funding=split.get(code, {}),
+                              **figures.model_dump())
+                 for code, figures in sums.items() if code not in known]
+        levels[level] = rows
+    return levels
+
+
+def _total(frame) -> Figures:
+    return Figures(**{f: frame[f].sum() for f in COUNT_FIELDS}) if len(frame) else Figures()
+
+
 def roll_up(programme: Programme) -> Rollup:
     frame = actions_frame(programme)
-    totals = Figures(**{f: frame[f].sum() for f in COUNT_FIELDS}) if len(frame) else Figures()
-    split = {}
-    for level, key in ((1, "axis"), (2, "objective"), (3, "sub_objective")):
-        split[level] = ({} if frame.empty else
-                        {str(code): _sums(group, "funding")
-                         for code, group in frame.groupby(key, sort=False)})
-    per_level = {1: _sums(frame, "axis"), 2: _sums(frame.dropna(subset=["objective"]), "objective"),
-                 3: _sums(frame.dropna(subset=["sub_objective"]), "sub_objective")}
-    levels: dict[int, list[LevelFigures]] = {1: [], 2: [], 3: []}
-    for heading in programme.headings:
-        figures = per_level[heading.level].get(heading.code, Figures())
-        levels[heading.level].append(LevelFigures(
-            code=heading.code, label=heading.label, level=heading.level, funding=heading.funding,
-            by_funding=_ordered(split[heading.level].get(heading.code, {}), FUNDINGS, NO_FUNDING),
-            **figures.model_dump()))
-    known_axes = {h.code for h in programme.headings if h.level == 1}
-    for code, figures in per_level[1].items():  # actions whose axis heading is missing
-        if code not in known_axes:
-            levels[1].append(LevelFigures(code=code, label="", level=1,
-                                          **figures.model_dump()))
+    levels = _levels(programme, frame)
     borders = frame[["borders", *COUNT_FIELDS]].explode("borders").dropna(subset=["borders"])
-    persons = _sums(frame, "person")
-    pending_frame = frame[frame["pending"] == 1]
     return Rollup(
-        source=programme.source, sheet=programme.sheet, totals=totals,
+        source=programme.source, sheet=programme.sheet, totals=_total(frame),
         axes=levels[1], objectives=levels[2], sub_objectives=levels[3],
         by_funding=_ordered(_sums(frame, "funding"), FUNDINGS, NO_FUNDING),
         by_status=_ordered(_sums(frame, "status"), STATUSES, NO_STATUS),
         by_border=dict(sorted(_sums(borders, "borders").items())),
-        by_person=_ordered(persons, (), NO_PERSON),
-        pending=Figures(**{f: pending_frame[f].sum() for f in COUNT_FIELDS})
-        if len(pending_frame) else Figures(),
+        by_person=_ordered(_sums(frame, "person"), (), NO_PERSON),
+        pending=_total(frame[frame["pending"] == 1]),
     )

@@ -79,6 +79,20 @@ def test_roundtrip_incompressible(size: int) -> None:
         assert headers[-1] & 0x8000  # the last partial chunk is always compressed
 
 
+def test_chunk_at_the_raw_threshold() -> None:
+    """Around the point where tokens stop fitting in 4096 bytes: largest compressed chunk
+    (size field 0xFFF, 4096 data bytes), then raw chunks; each followed by a second chunk."""
+    base = random_bytes(4096, seed=5)
+    headers = set()
+    for literals in range(3560, 3620):  # random bytes, then a repeat of them to fill the chunk
+        data = base[:literals] + (base[:literals] * 2)[: 4096 - literals] + b"tail"
+        container = roundtrip(data)
+        (first,) = struct.unpack_from("<H", container, 1)
+        headers.add(first)
+        assert first == RAW_HEADER or (first & 0x8000 and container[1 + (first & 0xFFF) + 3:])
+    assert 0xBFFF in headers and RAW_HEADER in headers
+
+
 def test_incompressible_partial_last_chunk_is_refused() -> None:
     # 4000 literals need 4000 + 500 flag bytes > 4096, and a partial chunk cannot be raw
     with pytest.raises(ValueError, match="partial"):
