@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Literal
 
@@ -50,14 +51,17 @@ class Action(BaseModel):
 RowKind = Literal["blank", "heading", "action", "unplaced"]
 
 
-class SourceRow(BaseModel):
-    """One sheet row of the programme area, with its raw cells by field, for the checks."""
+@dataclass(slots=True)
+class SourceRow:
+    """One sheet row of the programme area, with its raw cells by field, for the checks.
 
-    model_config = ConfigDict(arbitrary_types_allowed=True)
+    A plain dataclass, not a pydantic model: it holds raw cell values (any type) and is built
+    once per row, so validation would only cost time.
+    """
 
     row: int
     kind: RowKind
-    cells: dict[str, Any] = Field(default_factory=dict)
+    cells: dict[str, Any] = field(default_factory=dict)
     code: str | None = None  # normalised code ('3.3.' → '3.3'), None if absent or invalid
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 import unicodedata
 
 _MARKUP = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
@@ -13,6 +14,7 @@ _INSTITUTION = re.compile(r"(?<![\w-])(PE|CE|CoR)\s+/")
 _PENDING = re.compile(r"\(\s*en attente\s*\)", re.IGNORECASE)
 
 
+@lru_cache(maxsize=4096)
 def fold(text: str) -> str:
     """Lower case, accents removed, only letters and digits kept: 'Budget prévu (€)' → 'budgetprevu'."""
     decomposed = unicodedata.normalize("NFKD", text)
