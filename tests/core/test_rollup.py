@@ -120,3 +120,27 @@ def test_reconciliation(rows):
                          getattr(axis, name))
     assert rollup.totals.actions == len(programme.actions)
     assert NO_FUNDING not in rollup.by_funding or rollup.by_funding[NO_FUNDING].actions > 0
+
+
+def test_rollup_matches_pandas_groupby_on_sample():
+    """An independent oracle: pandas groupby over actions_frame gives the same sums."""
+    from motxl.core.rollup import actions_frame
+    from motxl.workbooks.sample import sample_rows
+
+    programme = parse_programme(Grid("Programme", sample_rows(3000, persons=17)))
+    rollup = roll_up(programme)
+    frame = actions_frame(programme)
+    fields = ["actions", "pending", "days_planned", "days_actual", "budget_planned",
+              "spent_actual"]
+    for key, mapping in (("person", rollup.by_person), ("status", rollup.by_status),
+                         ("funding", rollup.by_funding)):
+        expected = frame.groupby(key)[fields].sum()
+        assert set(expected.index) == set(mapping)
+        for name, figures in mapping.items():
+            for field in fields:
+                assert abs(getattr(figures, field) - expected.loc[name, field]) < 1e-6
+    for level, key in ((rollup.axes, "axis"), (rollup.objectives, "objective"),
+                       (rollup.sub_objectives, "sub_objective")):
+        expected = frame.groupby(key)["budget_planned"].sum()
+        for row in level:
+            assert abs(row.budget_planned - expected.get(row.code, 0.0)) < 1e-6

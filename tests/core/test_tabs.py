@@ -1,0 +1,77 @@
+"""The tab descriptions carry the roll-up's figures, one Suivi row per action, linked findings."""
+
+import datetime as dt
+
+from motxl.core.checks import validate
+from motxl.core.rollup import roll_up
+from motxl.core.tabs import CONTROLES, SUIVI, SYNTHESE, build_tabs
+from motxl.core.tabs.spec import STYLES, CONDITIONAL_STYLES
+from motxl.core.tabs.suivi import HEADER as SUIVI_HEADER
+from motxl.workbooks.reading import read_programme
+from tests.core.test_rollup import KNOWN
+
+NOW = dt.datetime(2023, 7, 1, 9, 30)
+
+
+def tabs_for(path):
+    programme = read_programme(path)
+    report = validate(programme)
+    rollup = roll_up(programme)
+    return programme, report, rollup, build_tabs(programme, report, rollup, now=NOW,
+                                                 source_name="test.xlsx")
+
+
+def find_row(spec, first_value):
+    for block in spec.blocks:
+        for r, values in enumerate(block.values):
+            if values and values[0] == first_value:
+                return block.row + r, values
+    raise AssertionError(first_value)
+
+
+def test_three_tabs_with_dated_title(make_programme):
+    *_, tabs = tabs_for(make_programme(KNOWN))
+    assert [t.name for t in tabs] == [SYNTHESE, SUIVI, CONTROLES]
+    for tab in tabs:
+        assert tab.value_at(1, 0).startswith("Situation au 01/07/2023 à 09:30 — source : test.xlsx")
+        for style in tab.styles:
+            assert style.style in STYLES
+        for cf in tab.conditional_formats:
+            assert cf.style in CONDITIONAL_STYLES
+
+
+def test_synthese_figures(make_programme):
+    _, _, rollup, (synthese, _, _) = tabs_for(make_programme(KNOWN))
+    _, axis1 = find_row(synthese, "Axe 1")
+    assert axis1[2:10] == [4, 2, 10.5, 7.0, 7.0 / 10.5, 11600.5, 8550.0, 8550 / 11600.5]
+    _, total = find_row(synthese, "Total")
+    assert total[2] == rollup.totals.actions == 5
+    assert total[7] == rollup.totals.budget_planned
+    assert len(synthese.charts) == 2
+    assert synthese.print_setup.landscape and synthese.print_setup.fit_width
+    assert synthese.freeze is not None
+
+
+def test_suivi_rows_and_flags(make_programme):
+    programme, _, _, (_, suivi, _) = tabs_for(make_programme(KNOWN))
+    header_row, header = find_row(suivi, "Axe")
+    assert header == SUIVI_HEADER
+    rows = [suivi.value_at(header_row + 1 + i, 17) for i in range(len(programme.actions))]
+    assert rows == [a.row for a in programme.actions]
+    late = SUIVI_HEADER.index("En retard")
+    over = SUIVI_HEADER.index("Dépassement")
+    first = header_row + 1  # A1: deadline 01/03/2023, En cours → late on 01/07/2023
+    assert suivi.value_at(first, late) == "Oui"
+    a4 = header_row + 4  # OM / A4: spent 150 > 100 planned
+    assert suivi.value_at(a4, over) == "Oui"
+    assert suivi.tables and suivi.tables[0].area.first_row == header_row
+    assert len(suivi.conditional_formats) == 4
+
+
+def test_controles_links_to_programme_cells(make_programme):
+    rows = KNOWN + [[None, "Sans code"]]
+    _, report, _, (_, _, controles) = tabs_for(make_programme(rows))
+    assert not report.valid
+    assert [link.cell for link in controles.links] == [f.cell for f in report.findings]
+    assert all(link.sheet == "Programme" for link in controles.links)
+    assert controles.value_at(controles.links[0].row, 0) == "Erreur"
