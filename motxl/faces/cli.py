@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from typing import Callable, Sequence
 
@@ -79,6 +80,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except MemoryError:
         print("motxl : mémoire insuffisante pour ce classeur.", file=sys.stderr)
+        return 2
+    except Exception as exc:  # a bug: still one French line, the traceback only on request
+        if os.environ.get("MOTXL_DEBUG"):
+            raise
+        detail = " ".join(str(exc).split())[:160]
+        print(f"motxl : erreur inattendue ({type(exc).__name__}: {detail}) ; aucun fichier n'a "
+              "été modifié. Relancez avec MOTXL_DEBUG=1 pour le détail et signalez-la.",
+              file=sys.stderr)
         return 2
 
 
