@@ -1,0 +1,40 @@
+"""``motxl refresh FILE``: write the Synthèse, Suivi and Contrôles tabs into the workbook."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def register(commands) -> None:
+    parser = commands.add_parser("refresh", help="écrire les onglets Synthèse, Suivi et "
+                                 "Contrôles dans le classeur")
+    parser.add_argument("file", metavar="FICHIER", help="classeur .xlsx ou .xlsm")
+    parser.add_argument("--sheet", default=None, help="feuille du programme (défaut : Programme)")
+    parser.add_argument("-o", "--output", metavar="SORTIE", default=None,
+                        help="écrire dans ce fichier au lieu de modifier FICHIER")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from motxl.workbooks.refresh import refresh_file
+
+    result = refresh_file(args.file, sheet=args.sheet, output=args.output)
+    print(summary_line(result))
+    return 0
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'s' if count > 1 else ''}"
+
+
+def summary_line(result) -> str:
+    """One French line: what was written where, the backup, the findings."""
+    tabs = ", ".join(result.sheets[:-1]) + f" et {result.sheets[-1]}" if len(result.sheets) > 1 \
+        else "".join(result.sheets)
+    backup = f" (sauvegarde : {result.backup})" if result.backup else ""
+    counts = result.counts
+    findings = ", ".join([_plural(counts.get("error", 0), "erreur"),
+                          _plural(counts.get("warning", 0), "avertissement"),
+                          _plural(counts.get("info", 0), "information")])
+    return (f"Onglets {tabs} écrits dans {result.path}{backup} : "
+            f"{_plural(result.actions, 'action')}, {findings}.")

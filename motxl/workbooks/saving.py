@@ -1,0 +1,563 @@
+"""Save a workbook file safely: never a half-written or impoverished file in the user's place.
+
+``save_workbook_atomically`` does what Excel itself does: it writes a temp file beside the target
+(same folder, so same file system), flushes it to disk, checks it, keeps a backup of the file it
+replaces and only then renames the temp file onto the target (``os.replace``, atomic). Whatever
+goes wrong before the rename (exception, disk full, read-only folder, a check that fails, a
+kill) leaves the original byte for byte as it was; the temp file is removed (after a kill, the
+next save removes it once it is an hour old).
+
+Backups: ``.motxl-backup/`` beside the target holds timestamped copies,
+``Name.YYYYMMDD-HHMMSS.xlsm``; the ``BACKUPS_KEPT`` most recent per workbook are kept.
+
+``check_preserved`` compares the file before and after: what motxl does not own must come
+through unchanged (see its docstring); openpyxl silently drops a few things (extension-list data
+validations and conditional formats, form controls in DrawingML, images without Pillow, ribbon
+customisations...), and this is where it is caught.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import errno
+import os
+import re
+import shutil
+import tempfile
+import time
+import zipfile
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Callable
+
+from defusedxml import ElementTree
+
+from motxl.errors import MotxlError
+from motxl.workbooks.preflight import lock_file
+
+__all__ = ["save_workbook_atomically", "check_preserved", "lock_files", "BACKUP_DIR",
+           "BACKUPS_KEPT", "SaveError"]
+
+BACKUP_DIR = ".motxl-backup"
+BACKUPS_KEPT = 5
+TEMP_MARK = ".motxl-tmp-"
+STALE_TEMP_SECONDS = 3600
+
+_NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_DATA_VALIDATION = re.compile(rb"<(?:\w+:)?dataValidation[\s/>]")
+_CF_RULE = re.compile(rb"<(?:\w+:)?cfRule[\s/>]")
+_OBJECT_TYPE = re.compile(rb"ObjectType\s*=\s*\"([^\"]+)\"")
+_QUOTED_SHEET = re.compile(r"'((?:[^']|'')+)'!")
+#: Relationship kinds that openpyxl rewrites or drops harmlessly (printer settings, a thumbnail,
+#: the calculation chain Excel rebuilds) or that motxl manages itself.
+_IGNORED_RELS = {"worksheet", "styles", "sharedStrings", "theme", "calcChain",
+                 "printerSettings", "thumbnail", "officeDocument", "core-properties",
+                 "extended-properties", "vbaProject"}
+_REL_NAMES_FR = {
+    "drawing": "dessins (graphiques, images, formes)",
+    "image": "images",
+    "chart": "graphiques",
+    "table": "tableaux",
+    "comments": "commentaires",
+    "threadedComment": "commentaires modernes (conversations)",
+    "person": "auteurs des commentaires",
+    "vmlDrawing": "boutons ou commentaires",
+    "pivotTable": "tableaux croisés dynamiques",
+    "pivotCacheDefinition": "caches de tableaux croisés",
+    "ctrlProp": "contrôles de formulaire",
+    "control": "contrôles ActiveX",
+    "slicer": "segments",
+    "slicerCache": "segments",
+    "timeline": "chronologies",
+    "externalLink": "liaisons vers d'autres classeurs",
+    "connections": "connexions de données",
+    "queryTable": "requêtes",
+    "customXml": "données XML",
+    "ui/extensibility": "ruban personnalisé",
+    "extensibility": "ruban personnalisé",
+    "hyperlink": "liens hypertexte",
+    "oleObject": "objets incorporés",
+    "package": "objets incorporés",
+    "custom-properties": "propriétés personnalisées du document",
+    "chartsheet": "feuilles graphiques",
+    "dialogsheet": "feuilles de dialogue",
+    "macrosheet": "feuilles macro Excel 4",
+    "sheetMetadata": "formules matricielles dynamiques",
+    "metadata": "formules matricielles dynamiques",
+}
+
+
+class SaveError(MotxlError):
+    """A refused or failed save; the original file is untouched."""
+
+
+# --------------------------------------------------------------------------- locks
+
+
+def lock_files(target: Path) -> list[Path]:
+    """The owner files Excel may keep beside ``target`` while it is open.
+
+    ``~$Name.xlsm`` is the usual one; for longer names Excel replaces the first two characters of
+    the name instead (``~$ogramme2023.xlsm`` for ``Programme2023.xlsm``).
+    """
+    candidates = [lock_file(target)]
+    if len(target.name) > 2:
+        candidates.append(target.with_name("~$" + target.name[2:]))
+    return candidates
+
+
+def _refuse_if_open(target: Path) -> None:
+    for candidate in lock_files(target):
+        if candidate.exists():
+            raise SaveError(f"{target.name} est ouvert dans Excel ({candidate.name} présent) : "
+                            "fermez-le dans Excel puis relancez.")
+
+
+# --------------------------------------------------------------------------- saving
+
+
+def save_workbook_atomically(target: Path, write: Callable[[Path], None], *,
+                             backup: bool = True, before: Path | None = None,
+                             own_sheets: set[str] | frozenset[str] | None = None) -> Path | None:
+    """Write a workbook through ``write(temp_path)`` and put it in place of ``target``.
+
+    ``before`` is the file the new one must preserve (default: ``target`` when it exists); with
+    ``own_sheets`` given, ``check_preserved(before, temp, own_sheets)`` must pass. Returns the
+    backup's path (None when ``backup`` is False or there was no file to replace). Raises
+    MotxlError (French, one line) when the save is refused or fails; the target is then
+    untouched and no temp file is left behind.
+    """
+    target = Path(target)
+    folder = target.parent if str(target.parent) else Path(".")
+    _refuse_if_open(target)
+    if target.is_dir():
+        raise SaveError(f"{target} est un dossier : indiquez un nom de fichier .xlsx ou .xlsm.")
+    if not folder.is_dir():
+        raise SaveError(f"Le dossier {folder} n'existe pas : créez-le ou choisissez un autre "
+                        "emplacement avec -o.")
+    if before is None and target.exists():
+        before = target
+    _remove_stale_temps(target)
+    temp: Path | None = None
+    try:
+        handle, name = tempfile.mkstemp(prefix=f"{target.stem}{TEMP_MARK}", suffix=target.suffix,
+                                        dir=folder)
+        os.close(handle)
+        temp = Path(name)
+        write(temp)
+        _flush(temp)
+        _verify(temp, target)
+        if before is not None and own_sheets is not None:
+            check_preserved(before, temp, set(own_sheets))
+        backup_path = None
+        if target.exists():
+            shutil.copymode(target, temp)
+            if backup:
+                backup_path = _make_backup(target)
+        os.replace(temp, target)
+        temp = None
+        _flush_folder(folder)
+    except MotxlError:
+        raise
+    except OSError as exc:
+        raise _os_error(exc, target) from exc
+    except Exception as exc:  # noqa: BLE001 - any writer failure becomes one French line
+        raise SaveError(f"Enregistrement de {target.name} impossible ({_short(exc)}) ; le fichier "
+                        "n'a pas été modifié. Signalez ce message à l'équipe motxl.") from exc
+    finally:
+        if temp is not None:
+            _remove(temp)
+    if backup_path is not None:
+        _prune_backups(target)
+    return backup_path
+
+
+def _short(exc: BaseException) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text[:120]
+
+
+def _os_error(exc: OSError, target: Path) -> SaveError:
+    name = target.name
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return SaveError(f"Disque plein : {name} n'a pas été modifié ; libérez de la place sur "
+                         f"le disque de {target.parent} puis relancez.")
+    if isinstance(exc, PermissionError) or exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return SaveError(f"Enregistrement de {name} refusé (dossier ou fichier en lecture seule, "
+                         "ou fichier ouvert par une autre application) ; le fichier n'a pas été "
+                         "modifié : fermez-le ou enregistrez ailleurs avec -o.")
+    return SaveError(f"Enregistrement de {name} impossible ({exc.strerror or _short(exc)}) ; le "
+                     "fichier n'a pas été modifié : vérifiez le dossier puis relancez.")
+
+
+def _flush(path: Path) -> None:
+    """Force the written bytes to disk before the rename makes them the user's file."""
+    fd = os.open(path, os.O_RDWR | getattr(os, "O_BINARY", 0))
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _flush_folder(folder: Path) -> None:
+    """Make the rename itself durable (POSIX; Windows has no directory handles for this)."""
+    if os.name != "posix":
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _remove(path: Path) -> None:
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        pass
+    except OSError:
+        pass  # best effort: the file is a hidden-away temp, the original is intact
+
+
+def _remove_stale_temps(target: Path) -> None:
+    """Temp files left by a killed save of the same target, once clearly abandoned."""
+    folder = target.parent if str(target.parent) else Path(".")
+    prefix = f"{target.stem}{TEMP_MARK}"
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    now = time.time()
+    for entry in entries:
+        if entry.name.startswith(prefix) and entry.name.endswith(target.suffix):
+            try:
+                if now - entry.stat().st_mtime > STALE_TEMP_SECONDS:
+                    os.unlink(entry.path)
+            except OSError:
+                pass
+
+
+def _verify(temp: Path, target: Path) -> None:
+    try:
+        with zipfile.ZipFile(temp) as archive:
+            bad = archive.testzip()
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise SaveError(f"Le fichier écrit pour {target.name} est illisible ({_short(exc)}) ; "
+                        "l'original n'a pas été modifié. Relancez, et signalez-le s'il se "
+                        "reproduit.") from exc
+    if bad is not None or "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
+        damage = bad or "parties manquantes"
+        raise SaveError(f"Le fichier écrit pour {target.name} est endommagé ({damage}) ; "
+                        "l'original n'a pas été modifié. Relancez, et signalez-le s'il se "
+                        "reproduit.")
+
+
+def _make_backup(target: Path) -> Path:
+    folder = target.parent / BACKUP_DIR
+    folder.mkdir(exist_ok=True)
+    stamp = _timestamp()
+    path = folder / f"{target.stem}.{stamp}{target.suffix}"
+    counter = 2
+    while path.exists():
+        path = folder / f"{target.stem}.{stamp}-{counter}{target.suffix}"
+        counter += 1
+    shutil.copy2(target, path)
+    return path
+
+
+def _timestamp() -> str:
+    return dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+
+
+def backups_of(target: Path) -> list[Path]:
+    """Backups of ``target`` in ``.motxl-backup/``, oldest first."""
+    folder = target.parent / BACKUP_DIR
+    if not folder.is_dir():
+        return []
+    pattern = re.compile(re.escape(target.stem) + r"\.\d{8}-\d{6}(?:-\d+)?"
+                         + re.escape(target.suffix) + r"\Z")
+    found = [p for p in folder.iterdir() if pattern.match(p.name)]
+    return sorted(found, key=lambda p: (p.stat().st_mtime, p.name))
+
+
+def _prune_backups(target: Path) -> None:
+    for old in backups_of(target)[:-BACKUPS_KEPT]:
+        _remove(old)
+
+
+# --------------------------------------------------------------------------- preservation
+
+
+@dataclass
+class _Sheet:
+    name: str
+    part: str | None
+    state: str
+    code_name: str | None
+
+
+class _Package:
+    """The parts of a workbook zip that the preservation check compares."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.archive = zipfile.ZipFile(path)
+        self.names = set(self.archive.namelist())
+        workbook = self._xml("xl/workbook.xml")
+        rels = self._rels("xl/workbook.xml")
+        self.sheets: list[_Sheet] = []
+        for node in workbook.iter(f"{_NS_MAIN}sheet"):
+            rel = rels.get(node.get(f"{_NS_REL}id") or "")
+            part = rel[1] if rel else None
+            self.sheets.append(_Sheet(node.get("name", ""), part, node.get("state", "visible"),
+                                      self._code_name(part)))
+        self.defined_names = self._defined_names(workbook)
+
+    def close(self) -> None:
+        self.archive.close()
+
+    def read(self, part: str) -> bytes:
+        return self.archive.read(part)
+
+    def _xml(self, part: str):
+        return ElementTree.fromstring(self.archive.read(part))
+
+    def _rels(self, part: str) -> dict[str, tuple[str, str]]:
+        """Relationship id → (kind, target part) for the part's .rels, if any."""
+        posix = PurePosixPath(part)
+        rels_part = str(posix.parent / "_rels" / f"{posix.name}.rels")
+        if rels_part not in self.names:
+            return {}
+        found = {}
+        for rel in self._xml(rels_part).iter(f"{_NS_PKG_REL}Relationship"):
+            kind = rel.get("Type", "").rsplit("/relationships/", 1)[-1]
+            target = rel.get("Target", "")
+            if rel.get("TargetMode") == "External":
+                resolved = target
+            elif target.startswith("/"):
+                resolved = target.lstrip("/")
+            else:
+                resolved = _normalise(str(posix.parent / target))
+            found[rel.get("Id", "")] = (kind, resolved)
+        return found
+
+    def _code_name(self, part: str | None) -> str | None:
+        if part is None or part not in self.names:
+            return None
+        with self.archive.open(part) as stream:
+            head = stream.read(4096)
+        match = re.search(rb"<(?:\w+:)?sheetPr\b[^>]*\bcodeName=\"([^\"]*)\"", head)
+        return match.group(1).decode("utf-8") if match else None
+
+    def _defined_names(self, workbook) -> set[tuple[str, str | None, str]]:
+        names = set()
+        for node in workbook.iter(f"{_NS_MAIN}definedName"):
+            local = node.get("localSheetId")
+            scope = None
+            if local is not None and local.isdigit() and int(local) < len(self.sheets):
+                scope = self.sheets[int(local)].name
+            names.add((node.get("name", ""), scope, _normalise_formula(node.text or "")))
+        return names
+
+    def rel_kinds(self, part: str, depth: int = 2) -> Counter:
+        """Kinds of the parts reached from ``part`` (and from those, ``depth`` levels)."""
+        counts: Counter = Counter()
+        seen = {part}
+        frontier = [part]
+        for _ in range(depth):
+            following = []
+            for current in frontier:
+                for kind, target in self._rels(current).values():
+                    counts[kind] += 1
+                    if target in self.names and target not in seen:
+                        seen.add(target)
+                        following.append(target)
+            frontier = following
+        return counts
+
+    def vml_with_controls(self) -> dict[str, bytes]:
+        """VML drawings holding anything but comment notes (buttons, check boxes...)."""
+        found = {}
+        for name in self.names:
+            if name.startswith("xl/drawings/") and name.endswith(".vml"):
+                data = self.read(name)
+                kinds = {m.group(1) for m in _OBJECT_TYPE.finditer(data)}
+                if kinds - {b"Note"}:
+                    found[name] = data
+        return found
+
+    def content_types(self) -> bytes:
+        return self.read("[Content_Types].xml") if "[Content_Types].xml" in self.names else b""
+
+
+def _normalise(path: str) -> str:
+    parts: list[str] = []
+    for piece in path.split("/"):
+        if piece == "..":
+            if parts:
+                parts.pop()
+        elif piece not in ("", "."):
+            parts.append(piece)
+    return "/".join(parts)
+
+
+def _normalise_formula(text: str) -> str:
+    """Defined-name text compared without optional quotes around sheet names."""
+    return _QUOTED_SHEET.sub(lambda m: m.group(1).replace("''", "'") + "!", text.strip())
+
+
+def _values(path: Path, names: set[str]) -> dict[str, dict[tuple[int, int], object]]:
+    """Non-empty cell values of the named sheets, by absolute (row, col), read with
+    python-calamine."""
+    import python_calamine
+
+    workbook = python_calamine.CalamineWorkbook.from_path(str(path))
+    result = {}
+    for name in workbook.sheet_names:
+        if name not in names:
+            continue
+        try:
+            sheet = workbook.get_sheet_by_name(name)
+        except Exception:  # noqa: BLE001 - chart sheets and the like hold no cells
+            continue
+        cells = {}
+        # skip_empty_area=False: the block starts at A1, so positions are absolute.
+        for r, row in enumerate(sheet.to_python(skip_empty_area=False)):
+            for c, value in enumerate(row):
+                if value != "" and value is not None:
+                    cells[(r, c)] = value
+        result[name] = cells
+    return result
+
+
+def _first_difference(before: dict, after: dict) -> tuple[int, int] | None:
+    for key in sorted(set(before) | set(after)):
+        if before.get(key) != after.get(key):
+            return key
+    return None
+
+
+def check_preserved(before: Path, after: Path, own_sheets: set[str]) -> None:
+    """Refuse (MotxlError naming what would be lost) unless ``after`` keeps, from ``before``:
+
+    the VBA project (``xl/vbaProject.bin``, byte for byte) and the macro-enabled content type;
+    the VML drawings holding buttons or other form controls (byte for byte); every sheet not in
+    ``own_sheets`` (same names, same order, same code names, same visibility, same cell values
+    read with python-calamine, at least as many data validations and conditional-format rules,
+    and at least as many related parts of each kind: drawings, images, charts, tables, comments,
+    pivot tables...); the code names of the own sheets that already existed; the defined names
+    (print titles, print area and filter ranges of the own sheets excepted); the workbook-level
+    parts (external links, connections, ribbon customisation...).
+    """
+    from motxl.core.grid import column_letter
+
+    own = {name.casefold() for name in own_sheets}
+    lost: list[str] = []
+    old, new = _Package(Path(before)), _Package(Path(after))
+    try:
+        # VBA project and macro-enabled workbook.
+        if "xl/vbaProject.bin" in old.names:
+            if "xl/vbaProject.bin" not in new.names:
+                lost.append("le projet VBA (macros)")
+            elif old.read("xl/vbaProject.bin") != new.read("xl/vbaProject.bin"):
+                lost.append("le projet VBA (macros modifiées)")
+            macros = b"macroEnabled"
+            if macros in old.content_types() and macros not in new.content_types():
+                lost.append("le format prenant en charge les macros")
+        # Buttons and form controls (legacy VML drawings), wherever they are.
+        new_vml = list(new.vml_with_controls().values())
+        for name, data in sorted(old.vml_with_controls().items()):
+            if data in new_vml:
+                new_vml.remove(data)
+            else:
+                lost.append(f"les boutons ({PurePosixPath(name).name})")
+        # Sheets: names, order, code names, visibility.
+        new_sheets = {s.name: s for s in new.sheets}
+        old_order = [s.name for s in old.sheets if s.name in new_sheets]
+        new_order = [s.name for s in new.sheets if s.name in {o.name for o in old.sheets}]
+        for sheet in old.sheets:
+            mine = sheet.name.casefold() in own
+            twin = new_sheets.get(sheet.name)
+            if twin is None:
+                if not mine:
+                    lost.append(f"la feuille « {sheet.name} »")
+                continue
+            if sheet.code_name and twin.code_name != sheet.code_name:
+                lost.append(f"le nom de code VBA « {sheet.code_name} » de la feuille "
+                            f"« {sheet.name} »")
+            if not mine and twin.state != sheet.state:
+                lost.append(f"l'état masqué de la feuille « {sheet.name} »")
+        if old_order != new_order:
+            lost.append("l'ordre des feuilles")
+        # Content of the sheets motxl does not own.
+        old_values = new_values = None
+        for sheet in old.sheets:
+            twin = new_sheets.get(sheet.name)
+            if sheet.name.casefold() in own or twin is None or sheet.part is None:
+                continue
+            if sheet.part not in old.names or twin.part not in new.names:
+                continue
+            old_xml, new_xml = old.read(sheet.part), new.read(twin.part)
+            for pattern, what in ((_DATA_VALIDATION, "validation(s) de données"),
+                                  (_CF_RULE, "mise(s) en forme conditionnelle(s)")):
+                missing = len(pattern.findall(old_xml)) - len(pattern.findall(new_xml))
+                if missing > 0:
+                    lost.append(f"{missing} {what} de la feuille « {sheet.name} »")
+            old_kinds, new_kinds = old.rel_kinds(sheet.part), new.rel_kinds(twin.part)
+            for kind, count in sorted(old_kinds.items()):
+                if kind in _IGNORED_RELS or count <= new_kinds.get(kind, 0):
+                    continue
+                lost.append(f"{_REL_NAMES_FR.get(kind, kind)} de la feuille « {sheet.name} »")
+            if old_values is None:
+                others = {s.name for s in old.sheets if s.name.casefold() not in own}
+                old_values, new_values = _values(Path(before), others), _values(Path(after),
+                                                                                 others)
+            where = _first_difference(old_values.get(sheet.name, {}),
+                                      new_values.get(sheet.name, {}))
+            if where is not None:
+                lost.append(f"des valeurs de la feuille « {sheet.name} » (cellule "
+                            f"{column_letter(where[1] + 1)}{where[0] + 1})")
+        # Defined names, except those motxl sets on its own tabs.
+        def keep(entry: tuple[str, str | None, str]) -> bool:
+            name, scope, _ = entry
+            return not (scope is not None and scope.casefold() in own
+                        and name.startswith("_xlnm."))
+
+        missing_names = sorted(n for n in old.defined_names - new.defined_names if keep(n))
+        for name, scope, _ in missing_names[:5]:
+            where = f" (feuille « {scope} »)" if scope else ""
+            lost.append(f"le nom défini « {name} »{where}")
+        # Workbook-level and package-level parts.
+        for old_kinds, new_kinds in ((old.rel_kinds("xl/workbook.xml", depth=1),
+                                      new.rel_kinds("xl/workbook.xml", depth=1)),
+                                     (_root_kinds(old), _root_kinds(new))):
+            for kind, count in sorted(old_kinds.items()):
+                if kind in _IGNORED_RELS or count <= new_kinds.get(kind, 0):
+                    continue
+                lost.append(_REL_NAMES_FR.get(kind, kind) + " du classeur")
+    finally:
+        old.close()
+        new.close()
+    if lost:
+        shown = " ; ".join(dict.fromkeys(lost))
+        raise SaveError(f"Enregistrement refusé, le classeur perdrait : {shown}. "
+                        f"{Path(before).name} n'a pas été modifié : actualisez depuis Excel "
+                        "(bouton « Actualiser la synthèse ») ou signalez-le à l'équipe motxl.")
+
+
+def _root_kinds(package: _Package) -> Counter:
+    counts: Counter = Counter()
+    if "_rels/.rels" not in package.names:
+        return counts
+    for rel in package._xml("_rels/.rels").iter(f"{_NS_PKG_REL}Relationship"):
+        counts[rel.get("Type", "").rsplit("/relationships/", 1)[-1]] += 1
+    return counts
