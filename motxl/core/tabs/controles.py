@@ -36,7 +36,7 @@ def controles_tab(report: ValidationReport, *, now: dt.datetime, source_name: st
         area = None
     else:
         area = b.table(HEADER, rows)
-        b.column_styles(area, {4: "text"})
+        b.column_styles(area, {3: "link", 4: "text"})
         start = area.first_row + 1
         for severity in ("error", "warning", "info"):  # findings are sorted by severity
             indexes = [i for i, f in enumerate(report.findings) if f.severity == severity]
