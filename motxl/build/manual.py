@@ -1,0 +1,139 @@
+"""The French text of the workbook's "Mode d'emploi" sheet, as (look, text) lines.
+
+The examples placed on purpose (findings the example figures cause beyond the seed's own) and
+the seed's own warnings are passed in, so the sheet names exactly what Validate will show.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from motxl.core.findings import RULES, Finding
+
+XLWINGS_CONF = "xlwings.conf"
+
+
+def _finding_line(finding: Finding) -> str:
+    return f"Ligne {finding.row} (cellule {finding.cell}) : {RULES[finding.rule].title} — " \
+           f"{finding.message}"
+
+
+def manual_lines(*, workbook_name: str, xlwings_version: str, year: int | None,
+                 examples: Iterable[Finding], seed_warnings: Iterable[Finding],
+                 interpreter_cells: dict[str, str]) -> list[tuple[str, str]]:
+    """The sheet's lines, top to bottom: (look, text); look is title/section/text/item/code/alert.
+
+    ``interpreter_cells`` maps the xlwings.conf keys to their value cells ('Interpreter_Win' →
+    'B1').
+    """
+    year_text = f" {year}" if year else ""
+    win_cell = interpreter_cells["Interpreter_Win"]
+    mac_cell = interpreter_cells["Interpreter_Mac"]
+    lines: list[tuple[str, str]] = [
+        ("title", f"Mode d'emploi — Programme de travail{year_text} de la MOT"),
+        ("text", f"Ce classeur ({workbook_name}) contient le programme de travail (onglet "
+                 "« Programme ») et trois boutons qui lancent motxl, un outil écrit en Python, "
+                 "par l'intermédiaire de xlwings."),
+        ("alert", "LES CHIFFRES DE L'ONGLET « PROGRAMME » SONT DES EXEMPLES : responsables, "
+                  "financements, jours, budgets, dépenses, statuts, échéances et commentaires "
+                  "(colonnes C à K) sont fictifs. Ils servent seulement à montrer une synthèse "
+                  "remplie. Remplacez-les par les vôtres, ou effacez-les, avant tout usage réel."),
+        ("", ""),
+        ("section", "Les boutons (en haut de l'onglet « Programme »)"),
+        ("item", "« Valider » : contrôle l'onglet « Programme » (codes, libellés, montants, "
+                 "statuts, financements, échéances) et écrit la liste des remarques dans "
+                 "l'onglet « Contrôles », les erreurs d'abord. Chaque cellule citée est un lien "
+                 "vers la ligne concernée. S'il y a une erreur, la première est sélectionnée "
+                 "dans l'onglet « Programme ». Valider ne modifie jamais l'onglet « Programme »."),
+        ("item", "« Actualiser la synthèse » : recalcule et réécrit les onglets « Synthèse » "
+                 "(totaux par axe, objectif, financement, frontière et statut, graphiques), "
+                 "« Suivi » (une ligne par action, avec ses alertes) et « Contrôles ». Ces trois "
+                 "onglets sont entièrement réécrits à chaque fois : n'y saisissez rien."),
+        ("item", "« Diagnostic » : affiche le Python utilisé, les versions de motxl et de "
+                 "xlwings et l'emplacement du classeur. Joignez ce message à toute demande "
+                 "d'aide."),
+        ("text", "Pendant le calcul, la barre d'état d'Excel indique ce que fait motxl ; un "
+                 "message s'affiche à la fin. En cas de problème, le message dit quoi faire."),
+        ("", ""),
+        ("section", "Saisir le programme"),
+        ("item", "Une ligne par action, sous sa rubrique. La colonne « Axe » porte le code : "
+                 "1 pour un axe, 1.1 pour un objectif, 1.1.1 pour un sous-objectif. La première "
+                 "ligne d'un code est le titre de la rubrique (en couleur) ; les lignes suivantes "
+                 "portant le même code sont ses actions."),
+        ("item", "Les lignes de titre (axes, objectifs, sous-objectifs) ne portent ni jours ni "
+                 "montants : ils seraient comptés deux fois."),
+        ("item", "« Financement » et « Statut » se choisissent dans une liste ; « Échéance » est "
+                 f"une date{f' de {year}' if year else ''} ; jours et euros sont des nombres "
+                 "positifs ou nuls, sans unité."),
+        ("", ""),
+        ("section", "Ce que Valider signale sur ce classeur"),
+    ]
+    examples = list(examples)
+    if examples:
+        lines.append(("text", "Exemples placés volontairement dans les chiffres d'exemple, pour "
+                              "montrer l'onglet « Contrôles » (à supprimer avec les exemples) :"))
+        lines += [("item", _finding_line(f)) for f in examples]
+    else:
+        lines.append(("text", "Les chiffres d'exemple ne provoquent aucune remarque."))
+    seed_warnings = list(seed_warnings)
+    if seed_warnings:
+        lines.append(("text", "Ces avertissements viennent du programme d'origine tel qu'il a "
+                              "été fourni ; corrigez-les si vous le souhaitez :"))
+        lines += [("item", _finding_line(f)) for f in seed_warnings]
+    lines += [
+        ("", ""),
+        ("section", "Installation sous Windows (une seule fois)"),
+        ("item", "1. Installez Python 3.10 ou plus récent (python.org) en cochant « Add "
+                 "python.exe to PATH »."),
+        ("item", "2. Dans une invite de commandes ouverte dans le dossier de motxl, tapez :"),
+        ("code", "python -m pip install -e ."),
+        ("item", f"   Cela installe motxl et xlwings {xlwings_version}, la version exacte que "
+                 "demandent les macros de ce classeur."),
+        ("item", "3. Ouvrez le classeur, cliquez sur « Activer le contenu », puis sur le bouton "
+                 "« Diagnostic » : un message doit afficher les versions."),
+        ("", ""),
+        ("section", "Installation sous macOS (une seule fois)"),
+        ("item", "1. Installez Python 3.10 ou plus récent, puis dans le Terminal, dans le "
+                 "dossier de motxl :"),
+        ("code", "python3 -m pip install -e ."),
+        ("item", "2. Toujours dans le Terminal (autorise Excel à lancer Python) :"),
+        ("code", "xlwings runpython install"),
+        ("item", "3. Affichez le chemin de Python avec la commande ci-dessous et copiez-le dans "
+                 f"la cellule {mac_cell} (Interpreter_Mac) de l'onglet « {XLWINGS_CONF} » :"),
+        ("code", 'python3 -c "import sys; print(sys.executable)"'),
+        ("item", "4. Ouvrez le classeur, activez les macros, cliquez sur « Diagnostic ». Sur "
+                 "macOS, Excel n'attend pas Python : le message arrive quand le calcul est "
+                 "fini."),
+        ("", ""),
+        ("section", "Si Office bloque les macros"),
+        ("item", "Message « Microsoft a bloqué l'exécution des macros, car la source de ce "
+                 "fichier n'est pas approuvée » (fichier téléchargé ou reçu par courriel) : "
+                 "fermez le classeur, faites un clic droit sur le fichier > Propriétés, cochez "
+                 "« Débloquer » en bas de l'onglet Général, cliquez sur OK, puis rouvrez-le."),
+        ("item", "Ou bien placez le classeur dans un emplacement approuvé : Fichier > Options > "
+                 "Centre de gestion de la confidentialité > Paramètres du Centre de gestion de la "
+                 "confidentialité > Emplacements approuvés > Ajouter un nouvel emplacement."),
+        ("item", "Barre jaune « Avertissement de sécurité » : cliquez sur « Activer le contenu ». "
+                 "Les macros de ce classeur ne sont pas signées : c'est normal, il est "
+                 "reconstruit à partir de ses sources."),
+        ("", ""),
+        ("section", f"Si Python n'est pas trouvé (onglet « {XLWINGS_CONF} »)"),
+        ("item", f"Les cellules {win_cell} (Interpreter_Win) et {mac_cell} (Interpreter_Mac) "
+                 "sont vides : sous Windows, xlwings lance alors la commande « python » du PATH, "
+                 "celle dans laquelle motxl a été installé."),
+        ("item", "Si Python a été installé sans l'option PATH, ou dans un environnement virtuel "
+                 f"ou conda, écrivez dans {win_cell} le chemin complet de python.exe (la commande "
+                 "« where python » l'affiche ; par exemple C:\\Users\\nom\\motxl\\.venv\\Scripts"
+                 "\\python.exe)."),
+        ("item", f"L'onglet doit garder exactement le nom « {XLWINGS_CONF} » ; n'y ajoutez pas "
+                 "d'autres lignes en colonne A."),
+        ("", ""),
+        ("section", "Le classeur et ses sources"),
+        ("item", "Ce classeur est construit par la commande « motxl build-workbook » à partir des "
+                 "fichiers texte du dépôt motxl (workbook/source pour le programme et les "
+                 "exemples, motxl/vba pour les macros). Alt+F11 montre les modules motxl et "
+                 "xlwings."),
+        ("item", "La reconstruction repart du programme d'origine et des exemples : vos saisies "
+                 "ne sont pas reprises. Travaillez dans une copie du classeur."),
+    ]
+    return lines

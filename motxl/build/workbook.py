@@ -1,0 +1,381 @@
+"""Build ``workbook/Programme2023.xlsm`` from text sources, reproducibly, without Excel.
+
+Sources (all text, in the repository):
+
+* ``workbook/source/programme-seed.txt``: the programme as handed over (sheet row N = line N);
+* ``workbook/source/example-figures.tsv``: illustrative planning figures for the action rows,
+  keyed by sheet row (written once by ``workbook/source/make_example_figures.py``);
+* ``motxl/vba/motxl.bas`` (the buttons' macros) and ``motxl/vba/xlwings.bas`` (xlwings'
+  standalone module, a verbatim copy of the pinned package's ``xlwings/xlwings.bas``).
+
+The VBA project is written from source by ``motxl.build.vba_project`` (source only: Office
+compiles it on open), with a document module for ``ThisWorkbook`` and for every sheet code
+name; XlsxWriter assembles the workbook and its buttons. Equal sources give byte-identical
+files (fixed creation date, fixed zip timestamps, VBA project IDs derived from the input).
+
+The Synthèse, Suivi and Contrôles sheets are left empty for the buttons to fill (xlwings),
+except for a hint in A1 and what xlwings' desktop engines cannot set later and
+``sheet.clear()`` keeps: frozen panes, print set-up and tab colour, taken from the TabSpecs
+of the example programme.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import motxl
+from motxl.build.manual import XLWINGS_CONF, manual_lines
+from motxl.build.programme_sheet import (FIELD_ORDER, LINE_HEIGHT, wrapped_lines,
+                                         write_programme_sheet)
+from motxl.build.vba_project import VbaModule, build_vba_project
+from motxl.core.checks import validate
+from motxl.core.grid import Grid
+from motxl.core.headers import HEADER_TEXT, field_of
+from motxl.core.model import Programme
+from motxl.core.parse import parse_programme
+from motxl.core.rollup import roll_up
+from motxl.core.tabs import CONTROLES, SUIVI, SYNTHESE, build_tabs
+from motxl.core.tabs.spec import NAVY, TabSpec
+from motxl.errors import MotxlError
+from motxl.workbooks.preflight import is_open_in_excel, lock_file
+from motxl.workbooks.writing import seed_rows
+
+WORKBOOK_NAME = "Programme2023.xlsm"
+SEED_NAME = "programme-seed.txt"
+FIGURES_NAME = "example-figures.tsv"
+PACKAGE_DIR = Path(motxl.__file__).resolve().parent
+VBA_DIR = PACKAGE_DIR / "vba"
+#: The workbook's document properties; ``created`` is fixed so that builds are reproducible.
+CREATED = dt.datetime(2023, 1, 1)
+PROPERTIES = {
+    "title": "Programme de travail 2023 de la MOT",
+    "subject": "Programme de travail, contrôles et synthèse (boutons motxl)",
+    "author": "MOT",
+    "company": "Mission Opérationnelle Transfrontalière",
+    "comments": "Construit par « motxl build-workbook » à partir de workbook/source et "
+                "motxl/vba. Les chiffres du programme sont des exemples à remplacer.",
+    "created": CREATED,
+}
+WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False,
+                    "strings_to_numbers": False, "in_memory": True}
+
+PROGRAMME = "Programme"
+MODE_EMPLOI = "Mode d'emploi"
+#: Sheets in tab order, with their VBA code names (each gets a document module).
+SHEETS = ((PROGRAMME, "Programme"), (SYNTHESE, "Synthese"), (SUIVI, "Suivi"),
+          (CONTROLES, "Controles"), (MODE_EMPLOI, "ModeEmploi"), (XLWINGS_CONF, "XlwingsConf"))
+#: The buttons above the header: (macro, caption, width in pixels).
+BUTTONS = (("Valider", "Valider", 110), ("ActualiserSynthese", "Actualiser la synthèse", 170),
+           ("Diagnostic", "Diagnostic", 110))
+#: The Python function each macro runs (motxl/vba/motxl.bas says the same).
+MACRO_CALLS = {"Valider": "import motxl.faces.excel; motxl.faces.excel.validate()",
+               "ActualiserSynthese": "import motxl.faces.excel; motxl.faces.excel.refresh_summary()",
+               "Diagnostic": "import motxl.faces.excel; motxl.faces.excel.diagnose()"}
+BUTTON_ROW, NOTE_ROW = 1, 2  # sheet rows (blank in the seed)
+NOTE = ("Attention : les chiffres des colonnes C à K (responsables, financements, jours, "
+        "budgets, dépenses, statuts, échéances, commentaires) sont des EXEMPLES fictifs, à "
+        "remplacer par les vôtres — voir l'onglet « Mode d'emploi ».")
+HINTS = {
+    SYNTHESE: "Onglet rempli par le bouton « Actualiser la synthèse » de l'onglet « Programme ».",
+    SUIVI: "Onglet rempli par le bouton « Actualiser la synthèse » de l'onglet « Programme ».",
+    CONTROLES: "Onglet rempli par les boutons « Valider » et « Actualiser la synthèse » de "
+               "l'onglet « Programme ».",
+}
+#: xlwings.conf keys left empty on purpose: xlwings then runs ``python`` from the PATH.
+CONF_KEYS = (
+    ("Interpreter_Win", "Windows : laisser vide pour utiliser « python » du PATH ; sinon chemin "
+                        "complet de python.exe (ex. C:\\Users\\nom\\motxl\\.venv\\Scripts\\"
+                        "python.exe)."),
+    ("Interpreter_Mac", "macOS : chemin complet de Python, affiché par "
+                        "python3 -c \"import sys; print(sys.executable)\"."),
+)
+PLANNING_FIELDS = FIELD_ORDER[2:]
+
+
+def repo_dir() -> Path:
+    return PACKAGE_DIR.parent
+
+
+def default_source_dir() -> Path:
+    """``workbook/source`` of the repository motxl runs from (or of the current folder)."""
+    for candidate in (repo_dir() / "workbook" / "source", Path.cwd() / "workbook" / "source"):
+        if (candidate / SEED_NAME).is_file():
+            return candidate
+    raise MotxlError("Sources du classeur introuvables (workbook/source/programme-seed.txt) : "
+                     "lancez la commande depuis le dépôt motxl ou indiquez --source DOSSIER.")
+
+
+def default_output(source_dir: Path | None = None) -> Path:
+    """``workbook/Programme2023.xlsm`` beside the sources."""
+    return (source_dir or default_source_dir()).parent / WORKBOOK_NAME
+
+
+# -- sources -----------------------------------------------------------------------------------
+
+def _figure_value(name: str, text: str, where: str) -> Any:
+    if text == "":
+        return None
+    try:
+        if name == "deadline":
+            return dt.date.fromisoformat(text)
+        if name in ("days_planned", "days_actual", "budget_planned", "spent_actual"):
+            number = float(text)
+            return int(number) if number.is_integer() else number
+    except ValueError:
+        raise MotxlError(f"{where} : « {text} » n'est pas lisible pour « {HEADER_TEXT[name]} » "
+                         "(nombre avec un point décimal, date aaaa-mm-jj).") from None
+    return text
+
+
+def read_example_figures(path: Path) -> dict[int, dict[str, Any]]:
+    """Sheet row → {field: value} from the TSV (header: Ligne + the planning headers)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    if not lines:
+        raise MotxlError(f"{path.name} est vide.")
+    header = lines[0].split("\t")
+    fields = [field_of(h) for h in header[1:]]
+    if header[0] != "Ligne" or any(f not in PLANNING_FIELDS for f in fields):
+        raise MotxlError(f"{path.name} : l'en-tête doit être « Ligne » puis les colonnes "
+                         f"{', '.join(HEADER_TEXT[f] for f in PLANNING_FIELDS)}.")
+    figures: dict[int, dict[str, Any]] = {}
+    for number, line in enumerate(lines[1:], start=2):
+        if not line.strip():
+            continue
+        cells = line.split("\t")
+        where = f"{path.name}, ligne {number}"
+        if len(cells) > len(header):
+            raise MotxlError(f"{where} : {len(cells)} colonnes pour {len(header)} en-têtes.")
+        try:
+            row = int(cells[0])
+        except ValueError:
+            raise MotxlError(f"{where} : « {cells[0]} » n'est pas un numéro de ligne.") from None
+        if row in figures:
+            raise MotxlError(f"{where} : la ligne {row} du programme figure deux fois.")
+        cells += [""] * (len(header) - len(cells))
+        figures[row] = {name: _figure_value(name, text, where)
+                        for name, text in zip(fields, cells[1:])}
+    return figures
+
+
+def programme_rows(seed_text: str, figures: dict[int, dict[str, Any]]) -> list[list[Any]]:
+    """The Programme sheet's rows (row 1 first): the seed verbatim, then the planning columns.
+
+    The header row keeps the seed's own cells and gets the planning headers; figures go to
+    action rows only (MotxlError otherwise).
+    """
+    rows = seed_rows(seed_text)
+    programme = parse_programme(Grid(PROGRAMME, rows))
+    if programme.columns.get("code") != "A" or programme.columns.get("label") != "B":
+        raise MotxlError("Le programme source doit avoir ses codes en colonne A et ses "
+                         "libellés en colonne B.")
+    kinds = {source.row: source.kind for source in programme.rows}
+    for row in figures:
+        if kinds.get(row) != "action":
+            what = {"heading": "une ligne de titre", "blank": "une ligne vide"}.get(
+                kinds.get(row), "hors du programme")
+            raise MotxlError(f"{FIGURES_NAME} donne des chiffres pour la ligne {row}, qui est "
+                             f"{what} : seules les actions en reçoivent.")
+    out: list[list[Any]] = []
+    for index, seed in enumerate(rows):
+        row = index + 1
+        if len(seed) > 2:
+            raise MotxlError(f"{SEED_NAME}, ligne {row} : plus de deux colonnes.")
+        if not seed:
+            out.append([])
+            continue
+        base = list(seed) + [None] * (2 - len(seed))
+        if row == programme.header_row:
+            out.append(base + [HEADER_TEXT[f] for f in PLANNING_FIELDS])
+        else:
+            values = figures.get(row, {})
+            out.append(base + [values.get(f) for f in PLANNING_FIELDS])
+    return out
+
+
+def vba_modules(vba_dir: Path = VBA_DIR) -> list[VbaModule]:
+    """ThisWorkbook, one document module per sheet code name, then motxl and xlwings."""
+    modules = [VbaModule("ThisWorkbook", "document")]
+    modules += [VbaModule(code_name, "document") for _, code_name in SHEETS]
+    modules.append(VbaModule("motxl", "standard",
+                             (vba_dir / "motxl.bas").read_text(encoding="utf-8")))
+    modules.append(VbaModule("xlwings", "standard",
+                             (vba_dir / "xlwings.bas").read_bytes().decode("cp1252")))
+    return modules
+
+
+def xlwings_bas_version(vba_dir: Path = VBA_DIR) -> str:
+    """The version ``xlwings.bas`` declares (its ``XLWINGS_VERSION`` constant)."""
+    for line in (vba_dir / "xlwings.bas").read_bytes().decode("cp1252").splitlines():
+        if line.startswith("Public Const XLWINGS_VERSION As String = "):
+            return line.split("=", 1)[1].strip().strip('"')
+    raise MotxlError("motxl/vba/xlwings.bas ne déclare pas XLWINGS_VERSION.")
+
+
+# -- the workbook ------------------------------------------------------------------------------
+
+def _example_findings(programme: Programme, seed_text: str):
+    """(warnings the example figures add on purpose, the seed's own warnings)."""
+    seed_report = validate(parse_programme(Grid(PROGRAMME, seed_rows(seed_text))))
+    seed_keys = {(f.rule, f.cell) for f in seed_report.findings}
+    report = validate(programme)
+    examples = [f for f in report.findings
+                if f.severity != "info" and (f.rule, f.cell) not in seed_keys]
+    seed_warnings = [f for f in seed_report.findings if f.severity == "warning"]
+    return report, examples, seed_warnings
+
+
+def _own_tab(workbook, worksheet, spec: TabSpec, hint: str, hint_format) -> None:
+    worksheet.write_string(0, 0, hint, hint_format)
+    setup = spec.print_setup
+    if setup.landscape:
+        worksheet.set_landscape()
+    worksheet.set_paper(9)  # A4
+    if setup.fit_width:
+        worksheet.fit_to_pages(1, 0)
+    if setup.repeat_rows is not None:
+        worksheet.repeat_rows(*setup.repeat_rows)
+    if setup.header:
+        worksheet.set_header(setup.header)
+    if setup.footer:
+        worksheet.set_footer(setup.footer)
+    if spec.freeze is not None:
+        worksheet.freeze_panes(*spec.freeze)
+    if spec.tab_color:
+        worksheet.set_tab_color("#" + spec.tab_color)
+
+
+def _manual_sheet(workbook, worksheet, lines: list[tuple[str, str]]) -> None:
+    looks = {
+        "title": {"bold": True, "font_size": 16, "font_color": "#" + NAVY},
+        "section": {"bold": True, "font_size": 12, "font_color": "#" + NAVY},
+        "text": {"text_wrap": True, "valign": "top"},
+        "item": {"text_wrap": True, "valign": "top", "indent": 1},
+        "code": {"font_name": "Consolas", "bg_color": "#F2F2F2", "pattern": 1, "indent": 2},
+        "alert": {"bold": True, "text_wrap": True, "valign": "top", "font_color": "#9C0006",
+                  "bg_color": "#FFEB9C", "pattern": 1},
+    }
+    formats = {name: workbook.add_format(props) for name, props in looks.items()}
+    width = 110
+    worksheet.set_column(0, 0, width)
+    for index, (look, text) in enumerate(lines):
+        if text:
+            worksheet.write_string(index, 0, text, formats[look])
+            count = wrapped_lines(text, width - (4 if look == "item" else 0),
+                                  bold=look == "alert")
+            if look == "title":
+                worksheet.set_row(index, 24)
+            elif count > 1:
+                worksheet.set_row(index, LINE_HEIGHT * count)
+    worksheet.set_tab_color("#7F7F7F")
+    worksheet.set_landscape()
+    worksheet.set_paper(9)
+    worksheet.fit_to_pages(1, 0)
+
+
+def _conf_sheet(workbook, worksheet) -> dict[str, str]:
+    """Keys in column A from A1 down (what xlwings reads), empty values in B, notes in C."""
+    key_format = workbook.add_format({"bold": True})
+    value_format = workbook.add_format({"bg_color": "#FFF2CC", "pattern": 1, "border": 1})
+    note_format = workbook.add_format({"italic": True, "font_color": "#595959",
+                                       "text_wrap": True, "valign": "top"})
+    cells = {}
+    for index, (key, note) in enumerate(CONF_KEYS):
+        worksheet.write_string(index, 0, key, key_format)
+        worksheet.write_blank(index, 1, None, value_format)
+        worksheet.write_string(index, 2, note, note_format)
+        cells[key] = f"B{index + 1}"
+    worksheet.write_string(len(CONF_KEYS) + 1, 2,
+                           "Réglages de xlwings pour ce classeur. L'onglet doit garder le nom "
+                           "« xlwings.conf ». Laissez les valeurs vides si motxl est installé dans "
+                           "le Python du PATH (voir l'onglet « Mode d'emploi »). N'écrivez rien "
+                           "d'autre en colonne A.", note_format)
+    worksheet.set_column(0, 0, 18)
+    worksheet.set_column(1, 1, 60)
+    worksheet.set_column(2, 2, 90)
+    return cells
+
+
+def build_workbook_bytes(source_dir: Path | None = None, vba_dir: Path = VBA_DIR) -> bytes:
+    """The .xlsm file's bytes, built from ``source_dir`` (default: the repository's)."""
+    import xlsxwriter
+
+    source_dir = source_dir or default_source_dir()
+    seed_text = (source_dir / SEED_NAME).read_text(encoding="utf-8")
+    rows = programme_rows(seed_text, read_example_figures(source_dir / FIGURES_NAME))
+    vba_bin = build_vba_project(vba_modules(vba_dir))
+
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, dict(WORKBOOK_OPTIONS))
+    workbook.set_properties(dict(PROPERTIES))
+    workbook.set_vba_name("ThisWorkbook")
+    sheets = {}
+    for name, code_name in SHEETS:
+        sheets[name] = workbook.add_worksheet(name)
+        sheets[name].set_vba_name(code_name)
+
+    programme_sheet = sheets[PROGRAMME]
+    layout = write_programme_sheet(workbook, programme_sheet, rows, sheet_name=PROGRAMME,
+                                   note=NOTE, note_row=NOTE_ROW)
+    programme_sheet.set_row(BUTTON_ROW - 1, 30)
+    x_offset = 6
+    for macro, caption, width in BUTTONS:
+        programme_sheet.insert_button(BUTTON_ROW - 1, 0, {
+            "macro": macro, "caption": caption, "width": width, "height": 30,
+            "x_offset": x_offset, "y_offset": 5})
+        x_offset += width + 12
+    programme_sheet.activate()
+
+    programme = layout.programme
+    report, examples, seed_warnings = _example_findings(programme, seed_text)
+    tabs = build_tabs(programme, report, roll_up(programme), now=CREATED,
+                      source_name=WORKBOOK_NAME)
+    hint_format = workbook.add_format({"italic": True, "font_color": "#7F7F7F"})
+    for spec in tabs:
+        _own_tab(workbook, sheets[spec.name], spec, HINTS[spec.name], hint_format)
+
+    conf_cells = _conf_sheet(workbook, sheets[XLWINGS_CONF])
+    _manual_sheet(workbook, sheets[MODE_EMPLOI], manual_lines(
+        workbook_name=WORKBOOK_NAME, xlwings_version=xlwings_bas_version(vba_dir),
+        year=programme.year, examples=examples, seed_warnings=seed_warnings,
+        interpreter_cells=conf_cells))
+
+    workbook.add_vba_project(io.BytesIO(vba_bin), is_stream=True)
+    workbook.close()
+    return buffer.getvalue()
+
+
+def build_workbook(output: str | Path | None = None, source_dir: str | Path | None = None) -> Path:
+    """Build the workbook and write it atomically (temp file beside it, then rename)."""
+    source = Path(source_dir) if source_dir else default_source_dir()
+    if not (source / SEED_NAME).is_file():
+        raise MotxlError(f"{source} ne contient pas {SEED_NAME} : indiquez le dossier des "
+                         "sources du classeur (workbook/source).")
+    target = Path(output) if output else default_output(source)
+    if target.suffix.lower() != ".xlsm":
+        raise MotxlError(f"{target.name} : le classeur à macros doit avoir l'extension .xlsm.")
+    if not target.parent.is_dir():
+        raise MotxlError(f"Dossier introuvable : {target.parent}.")
+    if is_open_in_excel(target):
+        raise MotxlError(f"{target.name} est ouvert dans Excel ({lock_file(target).name} "
+                         "présent) : fermez-le puis relancez la construction.")
+    data = build_workbook_bytes(source)
+    handle, temp_name = tempfile.mkstemp(dir=target.parent, prefix=".~motxl-", suffix=".xlsm")
+    try:
+        with os.fdopen(handle, "wb") as temp:
+            temp.write(data)
+            temp.flush()
+            os.fsync(temp.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temp_name, 0o666 & ~umask)
+        os.replace(temp_name, target)
+    except BaseException:
+        if os.path.exists(temp_name):
+            os.unlink(temp_name)
+        raise
+    return target

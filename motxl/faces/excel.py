@@ -1,0 +1,232 @@
+"""The workbook's buttons: what ``RunPython`` calls (motxl/vba/motxl.bas).
+
+    RunPython "import motxl.faces.excel; motxl.faces.excel.validate()"          ' Valider
+    RunPython "import motxl.faces.excel; motxl.faces.excel.refresh_summary()"   ' Actualiser…
+    RunPython "import motxl.faces.excel; motxl.faces.excel.diagnose()"          ' Diagnostic
+
+Each function takes the calling workbook with ``xw.Book.caller()`` (inside the function, never
+at import), reads the programme sheet in one block and runs the same core as the command line
+(parse, checks, roll-up, ``build_tabs``), then draws tabs through ``motxl.render.xlwings_live``
+with screen updating off and a status-bar message. Whatever happens, the user gets a French
+message box, never a traceback. Validate writes only the Contrôles tab and never a programme
+cell; it selects the first error's cell.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from typing import Callable
+
+from motxl.errors import MotxlError
+
+PROGRAMME_SHEET = "Programme"
+TITLE = "motxl"
+HELP = "Voir l'onglet « Mode d'emploi », ou cliquez sur « Diagnostic »."
+
+
+def _now() -> dt.datetime:
+    """The "Situation au …" time of the tabs (a function, so that tests can fix it)."""
+    return dt.datetime.now()
+
+
+class _Outcome:
+    def __init__(self, message: str, mode: str = "info"):
+        self.message = message
+        self.mode = mode
+
+
+# -- entry points ------------------------------------------------------------------------------
+
+def validate() -> None:
+    """Button « Valider »: check the programme, write « Contrôles », select the first error."""
+    _run("motxl : contrôle du programme en cours…", _validate)
+
+
+def refresh_summary() -> None:
+    """Button « Actualiser la synthèse »: rewrite « Synthèse », « Suivi » and « Contrôles »."""
+    _run("motxl : actualisation de la synthèse en cours…", _refresh)
+
+
+def diagnose() -> None:
+    """Button « Diagnostic »: Python, motxl and xlwings versions, the workbook's path."""
+    _run("motxl : diagnostic…", _diagnose, quiet=True)
+
+
+# -- the run frame -----------------------------------------------------------------------------
+
+def _caller_book():
+    try:
+        import xlwings as xw
+
+        return xw.Book.caller()
+    except Exception as exc:  # no Excel, or not started by RunPython
+        print("motxl : ce bouton doit être lancé depuis le classeur ouvert dans Excel "
+              f"(xlwings : {_short(exc)}). {HELP}", file=sys.stderr)
+        raise SystemExit(1) from None
+
+
+def _short(exc: BaseException) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= 200 else text[:197] + "…"
+
+
+def _run(status: str, work: Callable[[object], _Outcome], *, quiet: bool = False) -> None:
+    """Run ``work(book)`` with screen updating off and a status bar; always end on a message."""
+    book = _caller_book()
+    app = book.app
+    try:
+        if not quiet:
+            app.screen_updating = False
+            app.status_bar = status
+        outcome = work(book)
+    except MotxlError as exc:
+        outcome = _Outcome(exc.message, "critical")
+    except MemoryError:
+        outcome = _Outcome("Mémoire insuffisante pour traiter ce classeur.", "critical")
+    except Exception as exc:  # noqa: BLE001 - the user gets a message, never a traceback
+        outcome = _Outcome(
+            f"Erreur inattendue ({type(exc).__name__} : {_short(exc)}).\n\n"
+            "Le classeur n'a peut-être été mis à jour qu'en partie : relancez le bouton. "
+            "Si l'erreur revient, transmettez ce message avec celui de « Diagnostic ».",
+            "critical")
+    finally:
+        try:
+            if not quiet:
+                app.screen_updating = True
+            app.status_bar = False  # also clears the "Running..." xlwings shows on macOS
+        except Exception:  # noqa: BLE001 - Excel gone: nothing left to restore
+            pass
+    try:
+        app.alert(outcome.message, title=TITLE, mode=outcome.mode)
+    except Exception as exc:  # noqa: BLE001 - last resort: xlwings shows stderr
+        print(f"motxl : {outcome.message} (message non affiché : {_short(exc)})",
+              file=sys.stderr)
+        raise SystemExit(1) from None
+
+
+# -- the work ----------------------------------------------------------------------------------
+
+def _book_names(book) -> tuple[str, str]:
+    """(full name, file name) of the workbook."""
+    full = str(book.fullname)
+    name = full.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1] or full
+    return full, name
+
+
+def _read(book, sheets):
+    from motxl.core.parse import parse_programme
+    from motxl.render.xlwings_live import read_grid
+
+    sheet = sheets.get(PROGRAMME_SHEET)
+    if sheet is None:
+        raise MotxlError(f"Ce classeur n'a pas d'onglet « {PROGRAMME_SHEET} » : renommez "
+                         "l'onglet du programme en « Programme ».")
+    full, name = _book_names(book)
+    programme = parse_programme(read_grid(sheet, PROGRAMME_SHEET, source=full))
+    return sheet, programme, name
+
+
+def _tabs(programme, report, name: str):
+    from motxl.core.rollup import roll_up
+    from motxl.core.tabs import build_tabs
+
+    return {tab.name: tab for tab in build_tabs(programme, report, roll_up(programme),
+                                                now=_now(), source_name=name)}
+
+
+def _counts_text(report) -> str:
+    counts = report.counts
+    return (f"{counts['error']} erreur(s), {counts['warning']} avertissement(s), "
+            f"{counts['info']} information(s)")
+
+
+def _validate(book) -> _Outcome:
+    from motxl.core.checks import validate as check
+    from motxl.core.tabs import CONTROLES
+    from motxl.render.xlwings_live import SheetFinder, render_tab
+
+    sheets = SheetFinder(book)
+    sheet, programme, name = _read(book, sheets)
+    report = check(programme)
+    tab = _tabs(programme, report, name)[CONTROLES]
+    render_tab(sheets.get(CONTROLES, create=True), tab)
+    first_error = next((f for f in report.findings if f.severity == "error"), None)
+    sheet.activate()
+    actions = f"{len(programme.actions)} actions contrôlées"
+    if first_error is not None:
+        sheet.range(first_error.cell).select()
+        return _Outcome(
+            f"Programme NON valide : {_counts_text(report)} ({actions}).\n\n"
+            f"La première erreur est sélectionnée, cellule {first_error.cell} :\n"
+            f"{first_error.message}\n\n"
+            f"La liste complète est dans l'onglet « {CONTROLES} » : chaque cellule citée est "
+            "un lien vers la ligne.", "critical")
+    if report.counts["warning"]:
+        return _Outcome(f"Programme valide : aucune erreur ({actions}).\n\n"
+                        f"{report.counts['warning']} avertissement(s) et "
+                        f"{report.counts['info']} information(s) : voir l'onglet "
+                        f"« {CONTROLES} ».")
+    return _Outcome(f"Programme valide : aucune erreur ni avertissement ({actions}).")
+
+
+def _refresh(book) -> _Outcome:
+    from motxl.core.checks import validate as check
+    from motxl.core.tabs import CONTROLES, OWN_TABS, SYNTHESE
+    from motxl.render.xlwings_live import SheetFinder, render_tab
+
+    sheets = SheetFinder(book)
+    _, programme, name = _read(book, sheets)
+    report = check(programme)
+    tabs = _tabs(programme, report, name)
+    for tab_name in OWN_TABS:
+        render_tab(sheets.get(tab_name, create=True), tabs[tab_name])
+    sheets.get(SYNTHESE).activate()
+    totals = _totals_text(programme)
+    message = (f"Synthèse actualisée : {totals}.\n\nOnglets « {SYNTHESE} », « Suivi » et "
+               f"« {CONTROLES} » mis à jour.")
+    if not report.valid:
+        return _Outcome(message + f"\n\nAttention : le programme a {report.counts['error']} "
+                        "erreur(s) ; les montants illisibles ne sont pas comptés. Cliquez sur "
+                        "« Valider » pour les voir.", "critical")
+    return _Outcome(message)
+
+
+def _totals_text(programme) -> str:
+    def number(value: float, decimals: int = 0) -> str:
+        text = f"{value:,.{decimals}f}"
+        return text.replace(",", "\u202f").replace(".", ",")
+
+    days = sum(a.days_planned or 0 for a in programme.actions)
+    euros = sum(a.budget_planned or 0 for a in programme.actions)
+    return (f"{len(programme.actions)} actions, {number(days, 1)} jours et {number(euros)} € "
+            "prévus")
+
+
+def _diagnose(book) -> _Outcome:
+    import platform
+    from pathlib import Path
+
+    import xlwings
+
+    import motxl
+    from motxl.build.workbook import xlwings_bas_version
+
+    full, _ = _book_names(book)
+    location = Path(motxl.__file__).resolve().parent
+    try:
+        expected = xlwings_bas_version()
+    except (OSError, MotxlError):
+        expected = "inconnue"
+    lines = [
+        f"Python : {sys.executable} (version {platform.python_version()})",
+        f"motxl : {motxl.__version__} ({location})",
+        f"xlwings : {xlwings.__version__} (attendue par les macros : {expected})",
+        f"Classeur : {full}",
+    ]
+    mode = "info"
+    if expected != "inconnue" and xlwings.__version__ != expected:
+        lines.append(f"\nLa version de xlwings diffère de celle des macros : installez-la avec "
+                     f"« python -m pip install xlwings=={expected} ».")
+        mode = "critical"
+    return _Outcome("\n".join(lines), mode)
