@@ -50,9 +50,9 @@ def print_rollup(rollup, console: Console | None = None) -> None:
 
     def table(title: str, rows) -> None:
         t = Table(title=title, title_justify="left")
-        for name in ("", "Actions", "dont en attente", "Jours prévus", "Jours réalisés",
-                     "Budget prévu", "Dépensé", "Taux (€)"):
-            t.add_column(name, justify="left" if not name else "right")
+        for name in ("", "Actions", "En att.", "Jours prév.", "Jours réal.", "Budget prévu",
+                     "Dépensé", "Taux"):
+            t.add_column(name, justify="left" if not name else "right", no_wrap=True)
         for label, figures, style in rows:
             t.add_row(label, str(figures.actions), str(figures.pending),
                       _days(figures.days_planned), _days(figures.days_actual),
