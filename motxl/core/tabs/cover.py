@@ -67,27 +67,38 @@ def _breakdown(info: CoverInfo, rollup: Rollup, dimension_key: str):
     return title, head, rows
 
 
+#: Column widths of the cover: labels, values, figures, then the labels of the split.
+COVER_WIDTHS = {0: 30, 1: 16, 2: 14, 3: 14, 4: 15, 5: 15, 6: 56}
+CHART_COL = 4  # charts sit right of the key figures, over columns E..G
+ROW_PX = 20  # default row height in pixels
+
+
 def cover_tab(info: CoverInfo, rollup: Rollup, counts: dict[str, int], *, now: dt.datetime,
               contents: Sequence[str] = (), dimension_key: str = "") -> TabSpec:
-    """The cover: title, group, source, date, key figures, contents, two charts."""
+    """The cover: title, group, source, date, key figures, contents, splits and two charts."""
     spec = TabSpec(COVER, tab_color="1F3864")
     b = TabBuilder(spec)
-    width = 7  # columns A..G hold the text and tables; charts sit from column I
+    last_col = len(COVER_WIDTHS) - 1
     year = f" {info.year}" if info.year else ""
-    b.line([f"Rapport — {info.title}"], "title", merge_to=width - 1)
+    b.line([f"Rapport — {info.title}"], "title", merge_to=last_col)
     spec.row_heights[0] = 24
     b.line([f"Programme de travail{year} de la Mission Opérationnelle Transfrontalière"],
-           "subtitle", merge_to=width - 1)
+           "subtitle", merge_to=last_col)
     if info.description:
-        row = b.line([info.description], "section", "text", merge_to=width - 1)
-        spec.row_heights[row] = 18 * max(1, min(4, len(info.description) // 95 + 1))
+        row = b.line([info.description], "section", "text", merge_to=last_col)
+        lines = -(-len(info.description) * 5 // (4 * sum(COVER_WIDTHS.values())))
+        spec.row_heights[row] = 17 * max(1, min(lines, 6))
     b.skip()
 
+    charts_top = b.row
     b.line(["Informations"], "section")
     about = [["Regroupement", info.dimension], ["Groupe", info.group],
              ["Classeur source", info.source_name], ["Feuille", info.sheet],
              ["Produit le", f"{now:%d/%m/%Y à %H:%M}"]]
     about_area = b.table(["Rubrique", "Valeur"], about)
+    for row in range(about_area.first_row, about_area.last_row + 1):  # long values: B..D
+        spec.merges.append(Area(row, 1, row, 3))
+        b.style(Area(row, 2, row, 3), "header" if row == about_area.first_row else "cell")
     b.style(Area(about_area.first_row + 1, 0, about_area.last_row, 0), "axis")
     b.skip()
 
@@ -105,9 +116,10 @@ def cover_tab(info: CoverInfo, rollup: Rollup, counts: dict[str, int], *, now: d
     if contents:
         b.line(["Sommaire"], "section")
         for name in contents:
-            row = b.line([name, _CONTENTS.get(name, "")], "link")
+            row = b.line([name, _CONTENTS.get(name, "")])
             spec.links.append(Link(row, 0, name, name, "A1"))
-            b.style(Area(row, 1, row, 1), "note")
+            b.style(Area(row, 0, row, 0), "link")
+            b.style(Area(row, 1, row, 1), "subtitle")
         b.skip()
 
     status_rows = [[status, f.actions, f.days_planned, f.budget_planned]
@@ -120,14 +132,18 @@ def cover_tab(info: CoverInfo, rollup: Rollup, counts: dict[str, int], *, now: d
         b.column_styles(status_area, {1: "integer", 2: "days", 3: "euro"})
         b.skip()
 
+    doughnut_px, column_px = 260, 280
     title, head, rows = _breakdown(info, rollup, dimension_key)
     split_area = None
     if rows:
+        charts_end = charts_top + (doughnut_px + column_px) // ROW_PX + 2
+        b.skip(max(0, charts_end - b.row))  # the split spans all columns: below the charts
         b.line([title], "section")
-        split_area = b.table([head, "Libellé", "Actions", "Jours prévus", "Jours réalisés",
-                              "Budget prévu (€)", "Dépensé (€)"], rows)
-        b.column_styles(split_area, {1: "text", 2: "integer", 3: "days", 4: "days", 5: "euro",
-                                     6: "euro"})
+        split_area = b.table([head, "Actions", "Jours prévus", "Jours réalisés",
+                              "Budget prévu (€)", "Dépensé (€)", "Libellé"],
+                             [[r[0], *r[2:], r[1]] for r in rows])
+        b.column_styles(split_area, {1: "integer", 2: "days", 3: "days", 4: "euro", 5: "euro",
+                                     6: "text"})
         spec.row_heights[split_area.first_row] = 30
 
     if status_area is not None:
@@ -135,27 +151,27 @@ def cover_tab(info: CoverInfo, rollup: Rollup, counts: dict[str, int], *, now: d
         spec.charts.append(Chart(
             kind="doughnut", title="Actions par statut",
             series=(Series("Actions", Area(first, 0, last, 0), Area(first, 1, last, 1)),),
-            anchor=(about_area.first_row - 1, 8), width_px=440, height_px=300))
+            anchor=(charts_top, CHART_COL), width_px=600, height_px=doughnut_px))
     if split_area is not None:
         first, last = split_area.first_row + 1, split_area.last_row
         categories = Area(first, 0, last, 0)
         spec.charts.append(Chart(
             kind="column", title=f"Budget prévu et dépensé — {title.lower()} (€)",
-            series=(Series("Budget prévu", categories, Area(first, 5, last, 5), "2F5597"),
-                    Series("Dépensé", categories, Area(first, 6, last, 6), "ED7D31")),
-            anchor=(about_area.first_row + 15, 8), width_px=440, height_px=300,
-            number_format='#,##0 "€"'))
+            series=(Series("Budget prévu", categories, Area(first, 4, last, 4), "2F5597"),
+                    Series("Dépensé", categories, Area(first, 5, last, 5), "ED7D31")),
+            anchor=(charts_top + doughnut_px // ROW_PX + 1, CHART_COL), width_px=600,
+            height_px=column_px, number_format='#,##0 "€"'))
 
-    spec.column_widths = {0: 30, 1: 44, 2: 12, 3: 13, 4: 13, 5: 15, 6: 15, 7: 3}
+    spec.column_widths = dict(COVER_WIDTHS)
     spec.print_setup = PrintSetup(header=PRINT_HEADER)
     spec.selected = (0, 0)
     return spec
 
 
-_CONTENTS = {
-    "Synthèse": "totaux par axe et objectif, par financement, frontière et statut",
-    "Suivi": "une ligne par action, avec ses alertes (retard, dépassement, attente)",
-    "Contrôles": "remarques du contrôle sur les lignes de ce rapport",
+_CONTENTS = {  # short: the text runs over the next columns, left of the charts
+    "Synthèse": "totaux par axe, financement, statut",
+    "Suivi": "une ligne par action, ses alertes",
+    "Contrôles": "remarques du contrôle",
 }
 
 
@@ -207,7 +223,7 @@ def index_tab(entries: Sequence[IndexEntry], *, now: dt.datetime,
     rows, links = [], []
     for entry in entries:
         f = entry.figures
-        rows.append([entry.dimension, entry.title, entry.description, entry.file,
+        rows.append([entry.dimension, entry.group, entry.description, entry.file,
                      entry.pdf or "",
                      f.get("actions", 0), f.get("days_planned", 0.0), f.get("days_actual", 0.0),
                      f.get("days_rate"), f.get("budget_planned", 0.0), f.get("spent_actual", 0.0),
@@ -223,7 +239,7 @@ def index_tab(entries: Sequence[IndexEntry], *, now: dt.datetime,
         if entry.pdf:
             links.append(FileLink(row, PDF_COL, entry.pdf, entry.pdf))
     if rows:
-        spec.tables.append(Table(area, "Rapports"))
+        spec.tables.append(Table(area, "Liste_des_rapports"))
     spec.column_widths = dict(enumerate(INDEX_WIDTHS))
     spec.row_heights[area.first_row] = 30
     spec.freeze = (area.first_row + 1, 3)

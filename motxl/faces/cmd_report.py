@@ -1,0 +1,133 @@
+"""``motxl report FILE --by DIMENSION -o DIR``: one report workbook per group, and an index."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+DIMENSION_HELP = "axis|objective|funding|border|person|status (ou axe, objectif, financement, " \
+                 "frontiere, responsable, statut)"
+
+
+def _dimension(text: str) -> str:
+    from motxl.faces.batch import dimension_key
+
+    try:
+        return dimension_key(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"regroupement inconnu « {text} » : choisissez "
+                                         f"{DIMENSION_HELP}") from None
+
+
+def _jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"« {text} » : il faut un nombre entier de processus "
+                                         "(1 ou plus)")
+    return value
+
+
+def register(commands) -> None:
+    parser = commands.add_parser(
+        "report", help="rapports : un classeur par axe, objectif, financement, frontière, "
+                       "responsable ou statut, et un index")
+    parser.add_argument("file", metavar="FICHIER", help="classeur .xlsx ou .xlsm")
+    parser.add_argument("--sheet", default=None, metavar="FEUILLE",
+                        help="feuille du programme (défaut : Programme)")
+    parser.add_argument("--by", dest="by", action="append", type=_dimension, required=True,
+                        metavar="REGROUPEMENT",
+                        help=f"{DIMENSION_HELP} ; répétez --by pour plusieurs jeux de rapports")
+    parser.add_argument("-o", "--output", dest="output", required=True, metavar="DOSSIER",
+                        help="dossier des rapports (créé s'il n'existe pas)")
+    parser.add_argument("--pdf", action="store_true",
+                        help="convertir aussi chaque rapport en PDF (LibreOffice requis)")
+    parser.add_argument("--jobs", type=_jobs, default=1, metavar="N",
+                        help="nombre de processus en parallèle (défaut : 1)")
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.set_defaults(run=run)
+
+
+class _RichProgress:
+    """A progress bar on stderr, only when stderr is a terminal."""
+
+    def __init__(self, console) -> None:
+        self.console = console
+        self.bar = None
+        self.task = None
+
+    def start(self, total: int, description: str) -> None:
+        if not self.console.is_terminal or total <= 0:
+            return
+        from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
+                                   TimeElapsedColumn)
+
+        self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                            TimeElapsedColumn(), console=self.console, transient=True)
+        self.bar.start()
+        self.task = self.bar.add_task(description, total=total)
+
+    def advance(self, result=None) -> None:
+        if self.bar is not None:
+            self.bar.advance(self.task)
+
+    def stop(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+            self.bar = None
+
+
+def _seconds(value: float) -> str:
+    return f"{value:.1f}".replace(".", ",") + " s"
+
+
+def run(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    from motxl.faces.batch import run_batch
+    from motxl.workbooks.reading import read_programme
+
+    errors = Console(stderr=True, highlight=False)
+    programme = read_programme(args.file, args.sheet)
+    result = run_batch(programme, args.by, args.output, jobs=args.jobs, pdf=args.pdf,
+                       progress=_RichProgress(errors))
+    for line in result.failures:
+        print(f"motxl : {line}", file=sys.stderr)
+    for line in result.warnings:
+        print(f"motxl : attention, {line}", file=sys.stderr)
+    written = result.written
+    summary = (f"{len(written)} rapport(s) écrit(s) dans {result.directory}"
+               f"{' (+ ' + result.index + ')' if result.index else ''}"
+               f"{f', {len(result.removed)} ancien(s) fichier(s) supprimé(s)' if result.removed else ''}"
+               f" en {_seconds(result.seconds)}"
+               f"{f' ; {len(result.failures)} échec(s)' if result.failures else ''}.")
+    if args.format == "json":
+        print(json.dumps(result.to_json_dict(), ensure_ascii=False, indent=2))
+        print(summary, file=sys.stderr)
+    else:
+        _print_table(written)
+        print(summary)
+    return result.exit_code
+
+
+def _print_table(written) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from motxl.faces.text_output import _days, _euros
+
+    if not written:
+        return
+    table = Table(title="Rapports écrits", title_justify="left")
+    table.add_column("Fichier", no_wrap=True)
+    table.add_column("Groupe")
+    for name in ("Actions", "Jours prévus", "Budget prévu"):
+        table.add_column(name, justify="right", no_wrap=True)
+    for r in written:
+        f = r.figures
+        table.add_row(r.file + (" (+ PDF)" if r.pdf else ""), r.title, str(f["actions"]),
+                      _days(f["days_planned"]), _euros(f["budget_planned"]))
+    Console(highlight=False).print(table)
