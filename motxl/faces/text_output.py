@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
@@ -49,10 +50,12 @@ def print_rollup(rollup, console: Console | None = None) -> None:
     console.print(f"Synthèse de « {rollup.sheet} » ({rollup.source})")
 
     def table(title: str, rows) -> None:
-        t = Table(title=title, title_justify="left")
-        for name in ("", "Actions", "En att.", "Jours prév.", "Jours réal.", "Budget prévu",
-                     "Dépensé", "Taux"):
-            t.add_column(name, justify="left" if not name else "right", no_wrap=True)
+        t = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False,
+                  collapse_padding=True, padding=(0, 1))
+        for name in ("", "Act.", "Att.", "J. prévus", "J. réal.", "Budget", "Dépensé",
+                     "Taux"):
+            t.add_column(name, justify="left" if not name else "right", no_wrap=True,
+                         min_width=None if name else 13)
         for label, figures, style in rows:
             t.add_row(label, str(figures.actions), str(figures.pending),
                       _days(figures.days_planned), _days(figures.days_actual),

@@ -26,9 +26,11 @@ class TabBuilder:
         self.row += 1
         return row
 
-    def table(self, header: Sequence[str], rows: list[list[Any]], col: int = 0) -> Area:
-        """A header row and data rows (styled 'header' and 'cell'); returns the whole area."""
+    def table(self, header: Sequence[str], rows: list[list[Any]], col: int = 0,
+              header_height: float = 30) -> Area:
+        """A header row (two lines high) and data rows, styled 'header' and 'cell'."""
         top = self.row
+        self.spec.row_heights[top] = header_height
         width = len(header)
         self.spec.blocks.append(Block(top, col, [list(header), *rows]))
         self.style(Area(top, col, top, col + width - 1), "header")

@@ -37,7 +37,7 @@ def synthese_tab(rollup: Rollup, *, now: dt.datetime, source_name: str,
                  title: str = "Programme de travail — Synthèse") -> TabSpec:
     spec = TabSpec(SYNTHESE, tab_color="2F5597")
     b = TabBuilder(spec)
-    split_headers = [f"dont {f} (€ prévus)" for f in FUNDINGS]
+    split_headers = [f"{f} (€)" for f in FUNDINGS]  # planned euros by funding
     width = FIRST_FIGURE + len(FIGURE_HEADERS) + len(split_headers)
     b.line([title], "title", merge_to=width - 1)
     b.line([situation_line(now, source_name)], "subtitle", merge_to=width - 1)
@@ -111,8 +111,6 @@ def synthese_tab(rollup: Rollup, *, now: dt.datetime, source_name: str,
     spec.column_widths[FIRST_FIGURE + 6] = 15
     for c in range(FIRST_FIGURE + len(FIGURE_HEADERS), width):
         spec.column_widths[c] = 15
-    spec.row_heights[axes_area.first_row] = 32
-    spec.row_heights[detail.first_row] = 32
     return spec
 
 
