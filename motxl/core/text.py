@@ -9,7 +9,6 @@ import unicodedata
 _MARKUP = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
 # A border tag stands before " / ": FR-DE, FR-IT-MC, OM... (uppercase country codes).
 _BORDER = re.compile(r"(?<![\w-])((?:FR(?:-[A-Z]{2,3})+)|OM)\s*/")
-_INSTITUTIONS = ("PE", "CE", "CoR")
 _INSTITUTION = re.compile(r"(?<![\w-])(PE|CE|CoR)\s+/")
 _PENDING = re.compile(r"\(\s*en attente\s*\)", re.IGNORECASE)
 
@@ -30,21 +29,19 @@ def strip_markup(label: str) -> str:
     return _MARKUP.sub("", label).strip()
 
 
+def _tags(pattern: re.Pattern, label: str) -> list[str]:
+    """The pattern's first group, in order of appearance, without duplicates."""
+    return list(dict.fromkeys(match.group(1) for match in pattern.finditer(label)))
+
+
 def border_tags(label: str) -> list[str]:
-    """Border tags in order of appearance, without duplicates: 'FR-DE / ...' → ['FR-DE']."""
-    tags: list[str] = []
-    for match in _BORDER.finditer(label):
-        if match.group(1) not in tags:
-            tags.append(match.group(1))
-    return tags
+    """'FR-DE / ...' → ['FR-DE']; also 'FR-IT-MC /', 'OM /'."""
+    return _tags(_BORDER, label)
 
 
 def institution_tags(label: str) -> list[str]:
-    tags: list[str] = []
-    for match in _INSTITUTION.finditer(label):
-        if match.group(1) not in tags:
-            tags.append(match.group(1))
-    return tags
+    """'PE / ...' → ['PE']; also 'CE /', 'CoR /'."""
+    return _tags(_INSTITUTION, label)
 
 
 def is_pending_label(label: str) -> bool:
