@@ -3,7 +3,7 @@
 Each adapter lives in its own module and imports its library lazily, so importing one adapter
 never pulls in another's dependencies:
 
-- ``openpyxl_file``: into a worksheet of an existing workbook file loaded with openpyxl
-  (``motxl refresh``);
-- ``xlsxwriter_file``: into a new workbook file written with XlsxWriter.
+- ``xlsxwriter_file``: into a new workbook file written with XlsxWriter (``motxl refresh``
+  splices its sheets into the user's workbook: ``motxl.workbooks.splice``);
+- ``xlwings_live``: into the workbook open in Excel (the buttons).
 """

@@ -115,7 +115,7 @@ def test_labels_that_look_like_formulas_stay_text(xlsm):
     refresh_file(xlsm, now=NOW)
     xml = _tab_xml(xlsm, "Suivi")
     for text in ("=SOMME des frais de mission", "@Réunion +1 -2"):
-        cell = re.search(r'<c r="D\d+"[^>]*><is><t>' + re.escape(text) + "</t>", xml)
+        cell = re.search(r'<c r="D\d+"[^>]*><is><t[^>]*>' + re.escape(text) + "</t>", xml)
         assert cell and 't="inlineStr"' in cell.group(0), text
     assert "<f>" not in xml and "<f " not in xml
     assert "=SOMME des frais de mission" in [row[3] for row in sheet_values(xlsm)["Suivi"]]
@@ -197,15 +197,38 @@ def test_refused_when_open_in_excel(xlsm, cli):
     assert xlsm.read_bytes() == original
 
 
-def test_refused_when_openpyxl_would_drop_a_validation(tmp_path, cli):
+def test_extension_validations_survive_the_refresh(tmp_path, cli):
+    """Excel 2010+ (x14) validations, which openpyxl dropped, come through byte for byte."""
     path = make_xlsm(tmp_path / "Programme2023.xlsm", extra_validation_ext=True)
-    original = path.read_bytes()
+    notes = part_bytes(path, sheet_part(path, "Notes"))
     result = cli("refresh", path)
-    assert result.code == 2 and "validation(s) de données de la feuille « Notes »" in result.err
+    assert result.code == 0, result.err
+    assert part_bytes(path, sheet_part(path, "Notes")) == notes
+
+
+def test_refused_when_the_written_file_would_lose_something(xlsm, cli, monkeypatch):
+    """check_preserved stays the safety net behind the splice."""
+    import motxl.workbooks.splice as splice
+    from tests.workbooks import rewrite_part
+
+    original_splice = splice.splice_tabs
+
+    def lossy(source, rendered, target, tabs):
+        result = original_splice(source, rendered, target, tabs)
+        rewrite_part(target, sheet_part(target, "Programme"),
+                     lambda data: re.sub(rb"<dataValidations.*?</dataValidations>", b"", data,
+                                         flags=re.S))
+        return result
+
+    monkeypatch.setattr(splice, "splice_tabs", lossy)
+    original = xlsm.read_bytes()
+    result = cli("refresh", xlsm)
+    assert result.code == 2 and "validation(s) de données de la feuille « Programme »" \
+        in result.err
     assert "n'a pas été modifié" in result.err and result.err.count("\n") == 1
-    assert path.read_bytes() == original
-    assert not [p for p in tmp_path.iterdir() if TEMP_MARK in p.name]
-    assert not (tmp_path / BACKUP_DIR).exists() or not any((tmp_path / BACKUP_DIR).iterdir())
+    assert xlsm.read_bytes() == original
+    assert not [p for p in xlsm.parent.iterdir() if TEMP_MARK in p.name]
+    assert not (xlsm.parent / BACKUP_DIR).exists() or not any((xlsm.parent / BACKUP_DIR).iterdir())
 
 
 def test_refused_when_the_programme_sheet_has_a_reserved_name(make_programme):

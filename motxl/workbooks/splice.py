@@ -1,0 +1,436 @@
+"""Put tabs rendered by XlsxWriter into a workbook file without rewriting the rest of it.
+
+``splice_tabs(source, rendered, target, tabs)`` writes ``target``: every part of ``source``
+copied byte for byte, except
+
+* each tab's worksheet part, replaced by the rendered one (style ids remapped, shared strings
+  made inline, the old VBA code name, selected state and button drawing kept); a tab the
+  workbook lacks is added after its last sheet;
+* the tab's old related parts (drawings, charts, tables, comments...), removed, and the
+  rendered ones (drawing, charts, table) added under free part names, table ids and names made
+  unique in the workbook;
+* ``styles.xml`` (rendered styles appended), ``workbook.xml`` (new sheets, print titles),
+  its relationships and ``[Content_Types].xml``, edited as text;
+* ``calcChain.xml``, dropped: Excel rebuilds it, and stale entries make it repair the file.
+
+The programme sheet, VBA project, buttons, other sheets and document properties are never
+parsed for writing, so nothing openpyxl would drop can be lost.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Sequence
+
+from defusedxml import ElementTree
+
+from motxl.errors import MotxlError
+from motxl.workbooks import opc
+from motxl.workbooks.opc import Rel
+from motxl.workbooks.sheet_xml import adapt_sheet, remap_dxf_ids, shared_strings, \
+    sheet_head_facts
+from motxl.workbooks.styles_merge import merge_styles
+
+__all__ = ["splice_tabs", "SpliceResult", "workbook_sheets"]
+
+NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+WORKSHEET_TYPE = opc.REL_TYPE + "worksheet"
+WORKSHEET_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+#: Print set-up and filter names motxl sets on its tabs (replaced at each refresh).
+OWN_NAMES = {"_xlnm.print_titles", "_xlnm.print_area", "_xlnm._filterdatabase"}
+_OBJECT_TYPE = re.compile(rb"ObjectType\s*=\s*\"([^\"]+)\"")
+_DEFINED = re.compile(rb"<(\w+:)?definedName\b([^>]*?)(?<!/)>(.*?)</\1?definedName>", re.S)
+_NAME_ATTR = re.compile(rb'\bname="([^"]*)"')
+_LOCAL_ATTR = re.compile(rb'\blocalSheetId="(\d+)"')
+
+
+@dataclass
+class SpliceResult:
+    created: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Sheet:
+    name: str
+    sheet_id: int
+    rel_id: str
+    kind: str  # worksheet, chartsheet...
+    part: str | None
+
+
+class _Zip:
+    """A package read whole into memory, parts in their zip order."""
+
+    def __init__(self, path: Path) -> None:
+        with zipfile.ZipFile(path) as archive:
+            self.infos = archive.infolist()
+            self.data = {info.filename: archive.read(info) for info in self.infos}
+        self.by_fold = {name.casefold(): name for name in self.data}
+
+    def get(self, part: str) -> bytes | None:
+        name = self.by_fold.get(part.casefold())
+        return None if name is None else self.data[name]
+
+    def rels(self, part: str) -> list[Rel]:
+        return opc.parse_rels(self.get(opc.rels_part_of(part)))
+
+    def main_part(self) -> str:
+        for rel in self.rels(""):
+            if rel.kind == "officeDocument":
+                return opc.resolve("", rel.target)
+        raise MotxlError("Classeur sans partie principale : ouvrez-le dans Excel, "
+                         "enregistrez-le de nouveau, puis relancez.")
+
+    def related(self, part: str, kind: str) -> str | None:
+        for rel in self.rels(part):
+            if rel.kind == kind and rel.mode != "External":
+                return opc.resolve(part, rel.target)
+        return None
+
+
+def workbook_sheets(package: _Zip, main: str) -> list[Sheet]:
+    rels = {rel.id: rel for rel in package.rels(main)}
+    sheets = []
+    for node in ElementTree.fromstring(package.get(main)).iter(f"{NS_MAIN}sheet"):
+        rel = rels.get(node.get(f"{NS_REL}id") or "")
+        part = opc.resolve(main, rel.target) if rel and rel.mode != "External" else None
+        sheets.append(Sheet(node.get("name", ""), int(node.get("sheetId") or 0),
+                            node.get(f"{NS_REL}id") or "", rel.kind if rel else "", part))
+    return sheets
+
+
+def _has_controls(vml: bytes | None) -> bool:
+    """A VML drawing holding buttons or other form controls (not only comment notes)."""
+    return bool(vml) and bool({m.group(1) for m in _OBJECT_TYPE.finditer(vml)} - {b"Note"})
+
+
+class _Splice:
+    def __init__(self, source: Path, rendered: Path) -> None:
+        self.src, self.new = _Zip(source), _Zip(rendered)
+        self.main = self.src.main_part()
+        self.sheets = workbook_sheets(self.src, self.main)
+        self.new_main = self.new.main_part()
+        self.new_sheets = {s.name: s for s in workbook_sheets(self.new, self.new_main)}
+        self.parts = dict(self.src.data)  # the output, name → bytes
+        self.added: dict[str, str] = {}  # added part → content type
+        self.replaced_rels: dict[str, list[Rel]] = {}  # part → its new relationships
+        styles = self.src.related(self.main, "styles")
+        if styles is None or self.src.get(styles) is None:
+            raise MotxlError("Classeur sans feuille de styles : ouvrez-le dans Excel, "
+                             "enregistrez-le de nouveau, puis relancez.")
+        self.styles_part = self.src.by_fold[styles.casefold()]
+        merged, self.maps = merge_styles(self.parts[self.styles_part],
+                                         self.new.get(self.new.related(self.new_main, "styles")))
+        self.parts[self.styles_part] = merged
+        strings = self.new.related(self.new_main, "sharedStrings")
+        self.strings = shared_strings(self.new.get(strings) if strings else None)
+
+    # ------------------------------------------------------------------ tables
+
+    def prepare(self, replaced: set[int]) -> None:
+        """Find the parts only the replaced tabs reach (``doomed``): their names are free."""
+        parts = {self.src.by_fold[self.sheets[i].part.casefold()] for i in replaced}
+        old_reach: set[str] = set()
+        for part in parts:
+            self._reach(part, old_reach, set())
+        others: set[str] = set()
+        self._reach("", others, {p.casefold() for p in parts})
+        for part in parts:  # the buttons' drawing stays with its tab
+            for rel in self._kept_legacy(part):
+                target = opc.resolve(part, rel.target).casefold()
+                others.add(target)
+                self._reach(self.src.by_fold.get(target, target), others, set())
+        doomed = {self.src.by_fold[p] for p in old_reach - others if p in self.src.by_fold}
+        doomed |= {self.src.by_fold[r.casefold()] for r in map(opc.rels_part_of, list(doomed))
+                   if r.casefold() in self.src.by_fold}
+        self.doomed = doomed
+        self.taken = {name.casefold() for name in self.parts if name not in doomed}
+        self.table_ids, self.table_names = self._tables()
+
+    def _kept_legacy(self, part: str) -> list[Rel]:
+        """The relationship to the tab's legacy drawing, if it holds buttons."""
+        _, _, legacy = sheet_head_facts(self.src.data[part])
+        return [rel for rel in self.src.rels(part) if rel.id == legacy and rel.mode != "External"
+                and _has_controls(self.src.get(opc.resolve(part, rel.target)))]
+
+    def _tables(self) -> tuple[set[int], set[str]]:
+        ids, names = set(), set()
+        for name, data in self.src.data.items():
+            if name in self.doomed:
+                continue
+            if name.startswith("xl/tables/") and name.endswith(".xml"):
+                root = ElementTree.fromstring(data)
+                ids.add(int(root.get("id") or 0))
+                names.add((root.get("name") or "").casefold())
+                names.add((root.get("displayName") or "").casefold())
+        workbook = ElementTree.fromstring(self.src.get(self.main))
+        names |= {(n.get("name") or "").casefold() for n in workbook.iter(f"{NS_MAIN}definedName")}
+        return ids, names
+
+    def _own_table(self, data: bytes) -> bytes:
+        head = re.search(rb"<table\b[^>]*>", data)
+        tag = head.group(0)
+        table_id = max(self.table_ids | {0}) + 1
+        self.table_ids.add(table_id)
+        name = _NAME_ATTR.search(tag).group(1).decode("utf-8")
+        candidate, n = name, 2
+        while candidate.casefold() in self.table_names:
+            candidate, n = f"{name}_{n}", n + 1
+        self.table_names.add(candidate.casefold())
+        value = opc.escape(candidate, {'"': "&quot;"}).encode("utf-8")
+        tag = re.sub(rb'\bid="\d+"', b'id="%d"' % table_id, tag, count=1)
+        tag = re.sub(rb'\b(name|displayName)="[^"]*"', lambda m: m.group(1) + b'="' + value
+                     + b'"', tag)
+        return remap_dxf_ids(data[:head.start()] + tag + data[head.end():], self.maps.dxf)
+
+    # ------------------------------------------------------------------ rendered parts
+
+    def _copy_related(self, rendered_part: str, output_part: str, copied: dict[str, str]) \
+            -> list[Rel]:
+        """The rendered part's relationships, their targets copied under free names."""
+        rels = []
+        for rel in self.new.rels(rendered_part):
+            if rel.mode == "External" or rel.kind in ("sharedStrings", "styles"):
+                rels.append(rel)
+                continue
+            source = opc.resolve(rendered_part, rel.target)
+            target = copied.get(source)
+            if target is None:
+                target = copied[source] = opc.fresh_name(source, self.taken)
+                stale = self.src.by_fold.get(opc.rels_part_of(target).casefold())
+                if stale is not None:  # a freed name reused: its old links go too
+                    self.parts.pop(stale, None)
+                data = self.new.get(source)
+                if rel.kind == "table":
+                    data = self._own_table(data)
+                self.parts[target] = data
+                self.added[target] = opc.content_type_of(self.new.get("[Content_Types].xml"),
+                                                         source) or "application/xml"
+                sub = self._copy_related(source, target, copied)
+                if sub:
+                    self.parts[opc.rels_part_of(target)] = opc.serialise_rels(sub)
+            rels.append(Rel(rel.id, rel.type, opc.relative(output_part, target)))
+        return rels
+
+    def _reach(self, part: str, seen: set[str], stop: set[str]) -> None:
+        """Add to ``seen`` the parts reachable from ``part`` (casefolded), not through ``stop``."""
+        for rel in self.src.rels(part):
+            if rel.mode == "External":
+                continue
+            target = opc.resolve(part, rel.target).casefold()
+            if target not in seen and target not in stop:
+                seen.add(target)
+                self._reach(self.src.by_fold.get(target, target), seen, stop)
+
+    def put_tab(self, name: str, index: int | None) -> str:
+        """Write tab ``name`` over sheet ``index`` (None: a new sheet); its part name."""
+        rendered = self.new_sheets[name]
+        xml = self.new.get(rendered.part)
+        code_name, selected, legacy = None, False, None
+        if index is None:
+            part = opc.fresh_name("xl/worksheets/sheet1.xml", self.taken)
+            self.added[part] = WORKSHEET_CT
+            kept = []
+        else:
+            part = self.src.by_fold[self.sheets[index].part.casefold()]
+            code_name, selected, _ = sheet_head_facts(self.parts[part])
+            kept = self._kept_legacy(part)
+        rels = self._copy_related(rendered.part, part, {})
+        legacy_id = None
+        if kept:
+            legacy_id = opc.fresh_id({rel.id for rel in rels})
+            rels.append(Rel(legacy_id, kept[0].type, kept[0].target))
+        self.parts[part] = adapt_sheet(xml, xf=self.maps.xf, dxf=self.maps.dxf,
+                                       strings=self.strings, code_name=code_name,
+                                       selected=selected, legacy_rel=legacy_id)
+        self.replaced_rels[part] = rels
+        return part
+
+
+def _final_reach(splice: _Splice) -> set[str]:
+    """Parts reachable from the package root once the tabs are replaced (casefolded)."""
+    seen: set[str] = set()
+    by_fold = {name.casefold(): name for name in splice.parts}
+
+    def rels_of(part: str) -> list[Rel]:
+        name = by_fold.get(part.casefold(), part)
+        if name in splice.replaced_rels:
+            return splice.replaced_rels[name]
+        return opc.parse_rels(splice.parts.get(by_fold.get(opc.rels_part_of(name).casefold(),
+                                                           "")))
+
+    stack = [""]
+    while stack:
+        part = stack.pop()
+        for rel in rels_of(part):
+            if rel.mode == "External":
+                continue
+            target = opc.resolve(part, rel.target)
+            if target.casefold() not in seen:
+                seen.add(target.casefold())
+                stack.append(target)
+    return seen
+
+
+def splice_tabs(source: Path, rendered: Path, target: Path, tabs: Sequence[str]) -> SpliceResult:
+    """Write ``target``: ``source`` with the rendered ``tabs`` in place (see the module doc)."""
+    splice = _Splice(Path(source), Path(rendered))
+    result = SpliceResult()
+    by_name = {s.name.casefold(): i for i, s in enumerate(splice.sheets)}
+    positions: dict[str, int] = {}  # rendered tab → its index in the output workbook
+    new_sheets: list[tuple[str, str]] = []  # (name, part) of the sheets added
+    for name in tabs:
+        index = by_name.get(name.casefold())
+        if index is not None and splice.sheets[index].kind != "worksheet":
+            raise MotxlError(f"« {splice.sheets[index].name} » n'est pas une feuille de calcul "
+                             "(feuille graphique ou macro) : renommez-la pour que motxl puisse "
+                             "créer son onglet.")
+    replaced = {by_name[n.casefold()] for n in tabs if n.casefold() in by_name}
+    splice.prepare(replaced)
+    for name in tabs:
+        index = by_name.get(name.casefold())
+        part = splice.put_tab(name, index)
+        if index is None:
+            positions[name] = len(splice.sheets) + len(new_sheets)
+            new_sheets.append((name, part))
+            result.created.append(name)
+        else:
+            positions[name] = index
+    _write_rels_of_tabs(splice)
+    workbook_rels = splice.src.by_fold[opc.rels_part_of(splice.main).casefold()]
+    rels_data = splice.parts[workbook_rels]
+    used_ids = {rel.id for rel in opc.parse_rels(rels_data)}
+    calc_chain = [rel for rel in opc.parse_rels(rels_data) if rel.kind == "calcChain"]
+    rels_data = opc.remove_rels(rels_data, {rel.id for rel in calc_chain})
+    sheet_rels = [(name, part, opc.fresh_id(used_ids)) for name, part in new_sheets]
+    rels_data = opc.add_rels(rels_data, [Rel(rid, WORKSHEET_TYPE, opc.relative(splice.main, part))
+                                         for _, part, rid in sheet_rels])
+    splice.parts[workbook_rels] = rels_data
+    splice.parts[splice.main] = _edit_workbook(splice, sheet_rels, replaced, positions)
+    removed = _unreachable(splice)
+    _write(splice, removed, target)
+    return result
+
+
+def _write_rels_of_tabs(splice: _Splice) -> None:
+    for part, rels in splice.replaced_rels.items():
+        rels_part = opc.rels_part_of(part)
+        existing = splice.src.by_fold.get(rels_part.casefold(), rels_part)
+        if rels:
+            splice.parts[existing] = opc.serialise_rels(rels)
+        else:
+            splice.parts.pop(existing, None)
+
+
+def _unreachable(splice: _Splice) -> set[str]:
+    """Original parts to drop: the calculation chain, and what only the old tabs reached."""
+    reach = _final_reach(splice)
+    removed = set()
+    for name in list(splice.parts):
+        fold = name.casefold()
+        if name in splice.doomed and fold not in reach and not name.endswith(".rels"):
+            removed.add(name)
+    for rel in splice.src.rels(splice.main):
+        if rel.kind == "calcChain":
+            removed.add(splice.src.by_fold.get(opc.resolve(splice.main, rel.target).casefold(),
+                                               ""))
+    removed.discard("")
+    for name in list(removed):
+        rels = splice.src.by_fold.get(opc.rels_part_of(name).casefold())
+        if rels:
+            removed.add(rels)
+    return removed
+
+
+def _edit_workbook(splice: _Splice, sheet_rels: list[tuple[str, str, str]], replaced: set[int],
+                   positions: dict[str, int]) -> bytes:
+    data = splice.parts[splice.main]
+    root = re.search(rb"<(\w+:)?workbook\b[^>]*>", data)
+    prefix = root.group(1) or b""
+    declared = re.search(rb'xmlns:(\w+)="' + re.escape(REL_NS.encode()) + rb'"', root.group(0))
+    r_attr = (declared.group(1) + b":id") if declared else None
+    next_id = max((s.sheet_id for s in splice.sheets), default=0) + 1
+    items = b""
+    for name, _, rid in sheet_rels:
+        quoted = opc.quoteattr(name).encode("utf-8")
+        link = (r_attr + b'="' + rid.encode() + b'"') if r_attr else \
+            (b'xmlns:r="' + REL_NS.encode() + b'" r:id="' + rid.encode() + b'"')
+        items += b"<" + prefix + b"sheet name=" + quoted + b' sheetId="%d" ' % next_id + link \
+            + b"/>"
+        next_id += 1
+    close = data.index(b"</" + prefix + b"sheets>")
+    data = data[:close] + items + data[close:]
+
+    def keep(match: re.Match) -> bytes:
+        name = _NAME_ATTR.search(match.group(2))
+        local = _LOCAL_ATTR.search(match.group(2))
+        if (name and local and name.group(1).decode("utf-8").casefold() in OWN_NAMES
+                and int(local.group(1)) in replaced):
+            return b""
+        return match.group(0)
+
+    data = _DEFINED.sub(keep, data)
+    new_sheet_names = list(splice.new_sheets)
+    added = b""
+    for match in _DEFINED.finditer(splice.new.get(splice.new_main)):
+        local = _LOCAL_ATTR.search(match.group(2))
+        if local is None:
+            continue
+        index = positions[new_sheet_names[int(local.group(1))]]
+        attrs = _LOCAL_ATTR.sub(b'localSheetId="%d"' % index, match.group(2))
+        added += b"<" + prefix + b"definedName" + attrs + b">" + match.group(3) + b"</" + prefix \
+            + b"definedName>"
+    data = _add_defined_names(data, prefix, added)
+    ElementTree.fromstring(data)  # still well-formed
+    return data
+
+
+def _add_defined_names(data: bytes, prefix: bytes, added: bytes) -> bytes:
+    empty = re.search(rb"<" + prefix + rb"definedNames\b[^>]*?(/>|>\s*</" + prefix
+                      + rb"definedNames>)", data)
+    if empty is not None:
+        data = data[:empty.start()] + data[empty.end():]
+    if not added:
+        return data
+    close = data.find(b"</" + prefix + b"definedNames>")
+    if close >= 0:
+        return data[:close] + added + data[close:]
+    position = data.index(b"</" + prefix + b"sheets>") + len(b"</" + prefix + b"sheets>")
+    for follower in (b"functionGroups", b"externalReferences"):
+        found = re.compile(rb"<" + prefix + follower + rb"\b[^>]*?(?:/>|>.*?</" + prefix
+                           + follower + rb">)", re.S).search(data, position)
+        if found is not None:
+            position = found.end()
+    tag = prefix + b"definedNames"
+    return data[:position] + b"<" + tag + b">" + added + b"</" + tag + b">" + data[position:]
+
+
+def _write(splice: _Splice, removed: set[str], target: Path) -> None:
+    types_name = splice.src.by_fold["[content_types].xml"]
+    types = splice.parts[types_name]
+    changed = {part for part, kind in splice.added.items()
+               if opc.content_type_of(types, part) != kind}
+    types = opc.remove_overrides(types, (removed - set(splice.added)) | changed)
+    for part in changed:  # a freed name reused for the same kind of part keeps its entry
+        types = opc.add_override(types, part, splice.added[part])
+    ElementTree.fromstring(types)
+    splice.parts[types_name] = types
+    stamp = next((i.date_time for i in splice.src.infos if i.filename == splice.main),
+                 (1980, 1, 1, 0, 0, 0))
+    written = set()
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in splice.src.infos:
+            name = info.filename
+            if name in removed or name not in splice.parts:
+                continue
+            archive.writestr(info, splice.parts[name], compress_type=info.compress_type)
+            written.add(name)
+        for name, data in splice.parts.items():
+            if name not in written and name not in removed:
+                archive.writestr(zipfile.ZipInfo(name, stamp), data,
+                                 compress_type=zipfile.ZIP_DEFLATED)
