@@ -41,6 +41,7 @@ from motxl.core.parse import parse_programme
 from motxl.core.rollup import roll_up
 from motxl.core.tabs import CONTROLES, SUIVI, SYNTHESE, build_tabs
 from motxl.core.tabs.spec import NAVY, TabSpec
+from motxl.render.xlsxwriter_file import print_setup
 from motxl.errors import MotxlError
 from motxl.workbooks.preflight import is_open_in_excel, lock_file
 from motxl.workbooks.writing import seed_rows
@@ -231,18 +232,7 @@ def _example_findings(programme: Programme, seed_text: str):
 
 def _own_tab(workbook, worksheet, spec: TabSpec, hint: str, hint_format) -> None:
     worksheet.write_string(0, 0, hint, hint_format)
-    setup = spec.print_setup
-    if setup.landscape:
-        worksheet.set_landscape()
-    worksheet.set_paper(9)  # A4
-    if setup.fit_width:
-        worksheet.fit_to_pages(1, 0)
-    if setup.repeat_rows is not None:
-        worksheet.repeat_rows(*setup.repeat_rows)
-    if setup.header:
-        worksheet.set_header(setup.header)
-    if setup.footer:
-        worksheet.set_footer(setup.footer)
+    print_setup(worksheet, spec)
     if spec.freeze is not None:
         worksheet.freeze_panes(*spec.freeze)
     if spec.tab_color:

@@ -414,7 +414,7 @@ class _Renderer:
 
         if spec.freeze is not None:
             ws.freeze_panes(*spec.freeze)
-        self._print_setup(ws, spec)
+        print_setup(ws, spec)
         if spec.tab_color:
             ws.set_tab_color("#" + spec.tab_color)
         if spec.selected is not None:
@@ -481,21 +481,22 @@ class _Renderer:
         ws.insert_chart(chart.anchor[0], chart.anchor[1], xl_chart,
                         {"object_position": 1})
 
-    @staticmethod
-    def _print_setup(ws, spec: TabSpec) -> None:
-        setup = spec.print_setup
-        if setup.landscape:
-            ws.set_landscape()
-        else:
-            ws.set_portrait()
-        if setup.fit_width:
-            ws.fit_to_pages(1, 0)
-        if setup.repeat_rows is not None:
-            ws.repeat_rows(*setup.repeat_rows)
-        if setup.header:
-            ws.set_header(setup.header)
-        if setup.footer:
-            ws.set_footer(setup.footer)
+def print_setup(ws, spec: TabSpec) -> None:
+    """The tab's page set-up: A4 (French offices), orientation, one page wide, titles, header."""
+    setup = spec.print_setup
+    ws.set_paper(9)
+    if setup.landscape:
+        ws.set_landscape()
+    else:
+        ws.set_portrait()
+    if setup.fit_width:
+        ws.fit_to_pages(1, 0)
+    if setup.repeat_rows is not None:
+        ws.repeat_rows(*setup.repeat_rows)
+    if setup.header:
+        ws.set_header(setup.header)
+    if setup.footer:
+        ws.set_footer(setup.footer)
 
 
 def new_workbook(path: str | Path, *, created: dt.datetime | None = None,
