@@ -21,8 +21,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from motxl.faces import batch
-from motxl.faces.batch import (MANIFEST, SAFE_STEM, WINDOWS_RESERVED, safe_stem,
-                               unique_stems)
+from motxl.faces.reports import jobs
+from motxl.faces.reports.folder import MANIFEST
+from motxl.faces.reports.naming import SAFE_STEM, WINDOWS_RESERVED, safe_stem, unique_stems
+from motxl.faces.reports.pdf import find_soffice
 from motxl.workbooks.writing import save_sheets, seed_rows
 from tests.conftest import HEADER
 
@@ -217,14 +219,14 @@ def test_program_text_stays_text(make_programme, tmp_path, cli):
 
 def test_a_failing_group_does_not_lose_the_others(figures_seed, tmp_path, cli, monkeypatch):
     source, _ = figures_seed
-    real = batch.render_workbook
+    real = jobs.render_workbook
 
     def render(path, tabs, **kwargs):
         if tabs[0].value_at(0, 0) == "Rapport — Axe 2":
             raise RuntimeError("disque plein")
         return real(path, tabs, **kwargs)
 
-    monkeypatch.setattr(batch, "render_workbook", render)
+    monkeypatch.setattr(jobs, "render_workbook", render)
     out = tmp_path / "out"
     result = cli("report", source, "--by", "axis", "-o", out)
     assert result.code == 1
@@ -352,7 +354,7 @@ def soffice_profile(tmp_path_factory):
 @pytest.mark.libreoffice
 def test_libreoffice_opens_and_converts_each_report(figures_seed, tmp_path, cli, monkeypatch,
                                                     soffice_profile):
-    if batch.find_soffice() is None:
+    if find_soffice() is None:
         pytest.skip("LibreOffice (soffice) n'est pas installé")
     monkeypatch.setenv("MOTXL_SOFFICE_PROFILE", str(soffice_profile))
     source, _ = figures_seed

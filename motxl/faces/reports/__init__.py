@@ -1,0 +1,1 @@
+"""motxl report: batch report workbooks, one module per job (see batch.py)."""

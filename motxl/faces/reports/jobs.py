@@ -1,0 +1,132 @@
+"""One report workbook: its job description, its tabs, its atomic write."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import secrets
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from motxl.core.findings import ValidationReport
+from motxl.core.model import Programme
+from motxl.core.rollup import Rollup, roll_up
+from motxl.core.tabs.cover import CoverInfo, cover_tab
+from motxl.errors import MotxlError
+from motxl.render.xlsxwriter_file import render_workbook
+from motxl.faces.reports.groups import DIMENSIONS, Group
+
+
+TEMP_PREFIX = ".motxl-tmp-"
+
+
+
+# --------------------------------------------------------------------------------------------
+# One report
+
+
+@dataclass
+class ReportJob:
+    """Everything a worker needs for one report: plain data, no workbook."""
+
+    group: Group
+    stem: str
+    programme: Programme  # the group's sub-programme
+    report: ValidationReport  # the group's findings
+    directory: str
+    now: dt.datetime
+    source_name: str
+
+
+@dataclass
+class ReportResult:
+    dimension: str
+    group: str
+    title: str
+    description: str
+    file: str
+    figures: dict = field(default_factory=dict)
+    findings: dict = field(default_factory=dict)
+    pdf: str | None = None
+    error: str | None = None
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def report_tabs(job: ReportJob, rollup: Rollup) -> list:
+    """[Couverture, Synthèse, Suivi, Contrôles] for one group."""
+    from motxl.core.tabs import build_tabs
+
+    group = job.group
+    tabs = build_tabs(job.programme, job.report, rollup, now=job.now,
+                      source_name=job.source_name, title_prefix=f"{group.title} — ")
+    names = {t.name for t in tabs}
+    for tab in tabs:  # the programme sheet is not in the report: its links would be broken
+        tab.links = [link for link in tab.links if link.sheet in names]
+    info = CoverInfo(dimension=DIMENSIONS[group.dimension].noun, group=group.key,
+                     title=group.title, description=group.description,
+                     source_name=job.source_name, sheet=job.programme.sheet,
+                     year=job.programme.year)
+    cover = cover_tab(info, rollup, job.report.counts, now=job.now,
+                      contents=[t.name for t in tabs], dimension_key=group.dimension)
+    return [cover, *tabs]
+
+
+def write_report(job: ReportJob) -> ReportResult:
+    """Build and write one group's report (atomically); raises on failure."""
+    start = time.perf_counter()
+    rollup = roll_up(job.programme)
+    tabs = report_tabs(job, rollup)
+    path = Path(job.directory) / f"{job.stem}.xlsx"
+    properties = {"title": f"Rapport — {job.group.title}",
+                  "subject": "Programme de travail de la MOT",
+                  "author": "motxl", "company": "Mission Opérationnelle Transfrontalière",
+                  "comments": f"Produit par motxl à partir de {job.source_name}"}
+    write_atomically(path, lambda tmp: render_workbook(tmp, tabs, created=job.now,
+                                                       properties=properties))
+    return ReportResult(
+        dimension=job.group.dimension, group=job.group.key, title=job.group.title,
+        description=job.group.description, file=path.name,
+        figures=rollup.totals.as_dict(), findings=dict(job.report.counts),
+        seconds=time.perf_counter() - start)
+
+
+def run_job(job: ReportJob) -> ReportResult:
+    """write_report, with any failure turned into a French line on the result."""
+    try:
+        return write_report(job)
+    except Exception as exc:  # noqa: BLE001 - one group's failure must not stop the others
+        return ReportResult(dimension=job.group.dimension, group=job.group.key,
+                            title=job.group.title, description=job.group.description,
+                            file=f"{job.stem}.xlsx", error=describe_error(exc))
+
+
+def describe_error(exc: BaseException) -> str:
+    if isinstance(exc, MotxlError):
+        return exc.message
+    if isinstance(exc, PermissionError):
+        return ("écriture refusée (fichier ouvert dans Excel, ou dossier en lecture seule) : "
+                "fermez le fichier et relancez.")
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"erreur d'écriture ({exc.strerror})."
+    text = " ".join(str(exc).split())[:200]
+    return f"erreur inattendue ({type(exc).__name__}{' : ' + text if text else ''})."
+
+
+def write_atomically(path: Path, write: Callable[[Path], Any]) -> None:
+    """Call ``write(temporary path in the same folder)``, then move it onto ``path``."""
+    tmp = path.with_name(f"{TEMP_PREFIX}{secrets.token_hex(6)}{path.suffix}.tmp")
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            tmp.unlink()
+        except OSError:
+            pass
+        raise
