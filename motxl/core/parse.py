@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from typing import Any
 
@@ -37,10 +38,12 @@ def axis_funding(label: str) -> str | None:
 
 
 def amount(value: Any) -> float | None:
-    """A usable amount, or None (empty, text, error or negative: the checks say which)."""
+    """A usable amount, or None (empty, text, error, negative or not finite: the checks say
+    which; file readers turn NaN and infinities into #NUM!)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
-    return float(value) if value >= 0 else None
+    value = float(value)
+    return value if value >= 0 and math.isfinite(value) else None
 
 
 def as_text(value: Any) -> str | None:

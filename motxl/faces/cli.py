@@ -9,11 +9,26 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 from typing import Callable, Sequence
 
 from motxl import __version__
 from motxl.errors import MotxlError
+
+
+#: Control characters (a workbook's text may hold ESC sequences or line breaks), line and
+#: paragraph separators and bidirectional overrides: never sent to the terminal in a message.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def one_line(text: str) -> str:
+    """``text`` as one printable line: what comes from a workbook cannot break or drive it."""
+    return _UNPRINTABLE.sub(" ", text)
+
+
+def _say(message: str) -> None:
+    print(f"motxl : {one_line(message)}", file=sys.stderr)
 
 
 class FrenchParser(argparse.ArgumentParser):
@@ -73,21 +88,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.run(args)
     except MotxlError as exc:
-        print(f"motxl : {exc.message}", file=sys.stderr)
+        _say(exc.message)
         return exc.exit_code
     except KeyboardInterrupt:
-        print("motxl : interrompu ; aucun fichier n'a été modifié.", file=sys.stderr)
+        _say("interrompu ; le classeur n'a pas été modifié : relancez la commande.")
         return 130
     except MemoryError:
-        print("motxl : mémoire insuffisante pour ce classeur.", file=sys.stderr)
+        _say("mémoire insuffisante pour ce classeur : fermez d'autres applications et "
+             "relancez, ou allégez le classeur.")
         return 2
     except Exception as exc:  # a bug: still one French line, the traceback only on request
         if os.environ.get("MOTXL_DEBUG"):
             raise
         detail = " ".join(str(exc).split())[:160]
-        print(f"motxl : erreur inattendue ({type(exc).__name__}: {detail}) ; aucun fichier n'a "
-              "été modifié. Relancez avec MOTXL_DEBUG=1 pour le détail et signalez-la.",
-              file=sys.stderr)
+        _say(f"erreur inattendue ({type(exc).__name__}: {detail}) ; le classeur n'a pas été "
+             "modifié. Relancez avec MOTXL_DEBUG=1 pour le détail et signalez-la.")
         return 2
 
 

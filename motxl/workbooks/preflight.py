@@ -1,12 +1,23 @@
 """Look at a file before any reader touches it, and refuse what cannot be read safely.
 
 Every refusal is a MotxlError with a French one-line message (exit code 2).
+
+The readers (python-calamine, openpyxl) trust the zip and the XML they are given, so the checks
+here do not: every part of the archive is inflated once, in bounded chunks, and must come out
+with the size and CRC its directory entry declares (a zip bomb that lies about its sizes is
+caught at the first byte beyond the declared size, never held in memory), and the prolog of
+every XML part (what precedes its root element, in UTF-8 or UTF-16) must hold no DOCTYPE, so
+that no reader ever meets an entity declaration ("billion laughs", external entities).
 """
 
 from __future__ import annotations
 
+import codecs
 import os
+import struct
 import zipfile
+import zlib
+from functools import lru_cache
 from pathlib import Path
 
 from motxl.errors import MotxlError
@@ -18,23 +29,38 @@ MAX_UNCOMPRESSED = 512 * 1024 * 1024
 #: A part this large that also shrank more than MAX_RATIO times is taken for a zip bomb.
 BOMB_PART_SIZE = 64 * 1024 * 1024
 MAX_RATIO = 200
+#: Parts above which a zip is refused before its directory is read (Python keeps about 1 KB per
+#: part: a 100 MB zip of a million empty parts would take a gigabyte and many seconds).
+MAX_PARTS = 20_000
 SUFFIXES = (".xlsx", ".xlsm")
+#: Inflate and read in chunks of this size (memory stays bounded whatever the part).
+CHUNK = 1024 * 1024
+#: Characters of prolog (XML declaration, comments, processing instructions) allowed before a
+#: part's root element; Excel writes about 60.
+MAX_PROLOG = 64 * 1024
+_LOCAL_HEADER = struct.Struct("<4s5H3L2H")
+_END = b"PK\x05\x06"
+_END64_LOCATOR = b"PK\x06\x07"
 
 
 def check_workbook_file(path: Path) -> None:
     """Raise MotxlError unless ``path`` looks like a readable .xlsx/.xlsm workbook."""
+    path = Path(path)
     name = path.name
     if not path.exists():
         raise MotxlError(f"Fichier introuvable : {path}. Vérifiez le chemin et le nom du fichier.")
     if path.is_dir():
-        raise MotxlError(f"{path} est un dossier, pas un classeur Excel.")
+        raise MotxlError(f"{path} est un dossier, pas un classeur Excel : indiquez le fichier "
+                         ".xlsx ou .xlsm.")
     try:
         with open(path, "rb") as handle:
             head = handle.read(8)
+        stat = os.stat(path)
     except PermissionError:
         raise MotxlError(f"Lecture de {name} refusée : vérifiez les droits d'accès au fichier.")
     except OSError as exc:
-        raise MotxlError(f"Lecture de {name} impossible : {exc.strerror or exc}.")
+        raise MotxlError(f"Lecture de {name} impossible ({exc.strerror or exc}) : vérifiez le "
+                         "fichier et relancez.")
     if head.startswith(OLE_MAGIC):
         raise MotxlError(_ole_message(path))
     if not head.startswith(ZIP_MAGIC):
@@ -43,7 +69,7 @@ def check_workbook_file(path: Path) -> None:
                              "enregistrez-le au format .xlsm ou .xlsx.")
         raise MotxlError(f"{name} n'est pas un classeur Excel (.xlsx ou .xlsm) lisible : "
                          "fichier vide, tronqué ou d'un autre format.")
-    _check_zip(path)
+    _check_zip_once(str(path.resolve()), stat.st_size, stat.st_mtime_ns, stat.st_ino)
     if path.suffix.lower() not in SUFFIXES:
         raise MotxlError(f"{name} n'a pas l'extension .xlsx ou .xlsm : renommez-le ou "
                          "enregistrez-le depuis Excel dans l'un de ces formats.")
@@ -63,38 +89,199 @@ def _ole_message(path: Path) -> str:
             "enregistrez-le au format .xlsm ou .xlsx.")
 
 
+@lru_cache(maxsize=32)
+def _check_zip_once(path: str, size: int, mtime_ns: int, inode: int) -> None:
+    """The archive checks, once per file version (a refresh checks its source twice)."""
+    _check_zip(Path(path))
+
+
+def _damaged(name: str, detail: str) -> MotxlError:
+    return MotxlError(f"{name} est endommagé ({detail}) : ouvrez-le dans Excel pour le réparer, "
+                      "ou reprenez une sauvegarde.")
+
+
+def _bomb(name: str, part: str) -> MotxlError:
+    return MotxlError(f"{name} se décompresse en un volume anormal ({part}) : fichier refusé par "
+                      "sécurité ; demandez une copie enregistrée depuis Excel.")
+
+
+def _declared_parts(path: Path) -> int | None:
+    """The number of parts the zip's end record declares (None if there is no end record)."""
+    with open(path, "rb") as handle:
+        handle.seek(0, os.SEEK_END)
+        size = handle.tell()
+        handle.seek(max(0, size - 65_557))  # the end record and its longest comment
+        tail = handle.read()
+    end = tail.rfind(_END)
+    if end < 0 or len(tail) < end + 22:
+        return None
+    count = struct.unpack_from("<H", tail, end + 10)[0]
+    locator = end - 20
+    if count == 0xFFFF and locator >= 0 and tail[locator:locator + 4] == _END64_LOCATOR:
+        offset = struct.unpack_from("<Q", tail, locator + 8)[0]
+        with open(path, "rb") as handle:
+            handle.seek(offset)
+            record = handle.read(56)
+        if len(record) == 56 and record[:4] == b"PK\x06\x06":
+            count = struct.unpack_from("<Q", record, 32)[0]
+    return count
+
+
 def _check_zip(path: Path) -> None:
     name = path.name
     try:
+        parts = _declared_parts(path)
+        if parts is not None and parts > MAX_PARTS:
+            raise MotxlError(f"{name} contient {parts} parties, bien plus qu'un classeur : "
+                             "fichier refusé par sécurité ; demandez une copie enregistrée "
+                             "depuis Excel.")
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
             names = {m.filename for m in members}
-            if "xl/workbook.xml" not in names and "xl/workbook.bin" not in names:
-                raise MotxlError(f"{name} est une archive zip mais pas un classeur Excel.")
             if "xl/workbook.bin" in names:
                 raise MotxlError(f"{name} est au format binaire .xlsb : enregistrez-le au "
                                  "format .xlsm ou .xlsx.")
+            if "xl/workbook.xml" not in names:
+                raise MotxlError(f"{name} est une archive zip mais pas un classeur Excel : "
+                                 "indiquez le fichier .xlsx ou .xlsm du programme.")
+            if "[Content_Types].xml" not in names:
+                raise _damaged(name, "[Content_Types].xml absent")
             total = 0
-            for member in members:
+            for member in members:  # the sizes declared: a bomb that says so is refused at once
                 total += member.file_size
                 ratio = member.file_size / max(member.compress_size, 1)
                 if total > MAX_UNCOMPRESSED or (member.file_size > BOMB_PART_SIZE
                                                 and ratio > MAX_RATIO):
-                    raise MotxlError(f"{name} se décompresse en un volume anormal "
-                                     f"({member.filename}) : fichier refusé par sécurité.")
-                if member.filename.endswith((".xml", ".rels")):
-                    with archive.open(member) as part:
-                        start = part.read(4096)
-                    if b"<!DOCTYPE" in start or b"<!ENTITY" in start:
-                        raise MotxlError(f"{name} contient une déclaration XML interdite "
-                                         f"(DOCTYPE, dans {member.filename}) : fichier refusé "
-                                         "par sécurité.")
+                    raise _bomb(name, member.filename)
+            with open(path, "rb") as raw:
+                for member in members:  # the sizes found: every part inflated, bounded
+                    _check_member(name, raw, member)
     except zipfile.BadZipFile:
-        raise MotxlError(f"{name} est endommagé (archive zip illisible) : ouvrez-le dans Excel "
-                         "pour le réparer, ou reprenez une sauvegarde.")
-    except (zipfile.LargeZipFile, NotImplementedError, EOFError, OSError) as exc:
-        raise MotxlError(f"{name} est endommagé ou d'un format de compression non pris en "
-                         f"charge ({type(exc).__name__}).")
+        raise _damaged(name, "archive zip illisible")
+    except (zipfile.LargeZipFile, NotImplementedError, EOFError, OSError, zlib.error,
+            struct.error, ValueError) as exc:
+        raise _damaged(name, type(exc).__name__)
+
+
+def _check_member(name: str, raw, member: zipfile.ZipInfo) -> None:
+    """Inflate one part in chunks: declared size and CRC must hold; no DOCTYPE in its prolog."""
+    part = member.filename
+    if member.flag_bits & 0x1:
+        raise _damaged(name, f"partie chiffrée {part}")
+    if member.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        raise _damaged(name, f"compression non prise en charge dans {part}")
+    raw.seek(member.header_offset)
+    header = raw.read(_LOCAL_HEADER.size)
+    if len(header) < _LOCAL_HEADER.size or header[:4] != ZIP_MAGIC:
+        raise _damaged(name, f"en-tête de {part}")
+    name_length, extra_length = _LOCAL_HEADER.unpack(header)[-2:]
+    raw.seek(member.header_offset + _LOCAL_HEADER.size + name_length + extra_length)
+    inflate = zlib.decompressobj(-15) if member.compress_type == zipfile.ZIP_DEFLATED else None
+    prolog = _PrologScanner(name, part)
+    left = member.compress_size
+    size = crc = 0
+
+    def take(data: bytes) -> None:
+        nonlocal size, crc
+        size += len(data)
+        if size > member.file_size:  # more than declared: a lying zip bomb, or damage
+            raise _bomb(name, part)
+        crc = zlib.crc32(data, crc)
+        prolog.feed(data)
+
+    while left > 0:
+        chunk = raw.read(min(CHUNK, left))
+        if not chunk:
+            raise _damaged(name, f"{part} tronqué")
+        left -= len(chunk)
+        if inflate is None:
+            take(chunk)
+            continue
+        data = inflate.decompress(chunk, CHUNK)
+        take(data)
+        while inflate.unconsumed_tail:
+            take(inflate.decompress(inflate.unconsumed_tail, CHUNK))
+    if inflate is not None:
+        take(inflate.flush())
+    prolog.finish()
+    if size != member.file_size or crc != member.CRC:
+        raise _damaged(name, f"{part} altéré")
+
+
+class _PrologScanner:
+    """Follows a part's first bytes up to its root element; refuses any ``<!DOCTYPE``.
+
+    A DOCTYPE (and so any entity declaration) can only stand in the prolog: the XML declaration,
+    comments, processing instructions and white space before the root element. The encoding is
+    taken from the byte order mark or the first bytes (UTF-16 either way, else UTF-8). A part
+    that does not start like XML is left alone: no XML parser gets past its first byte.
+    """
+
+    def __init__(self, name: str, part: str):
+        self.name, self.part = name, part
+        self.head = b""
+        self.decoder = None
+        self.text = ""
+        self.budget = MAX_PROLOG * 4  # bytes of prolog read before the root must have started
+        self.done = False
+
+    def feed(self, data: bytes) -> None:
+        if self.done or not data:
+            return
+        if self.decoder is None:
+            self.head += data
+            if len(self.head) < 4:
+                return
+            data, self.head = self.head, b""
+            self._start(data)
+        if len(data) > self.budget:
+            data = data[:self.budget]
+        self.budget -= len(data)
+        self.text += self.decoder.decode(data)
+        self._scan()
+        if not self.done and self.budget <= 0:
+            raise self._refusal()
+
+    def finish(self) -> None:
+        if self.decoder is None and self.head:
+            self._start(self.head)
+            self.text = self.decoder.decode(self.head, final=True)
+            self._scan()
+
+    def _start(self, head: bytes) -> None:
+        if head.startswith((codecs.BOM_UTF16_LE, b"<\x00")):
+            encoding = "utf-16-le"
+        elif head.startswith((codecs.BOM_UTF16_BE, b"\x00<")):
+            encoding = "utf-16-be"
+        else:
+            encoding = "utf-8"
+        self.decoder = codecs.getincrementaldecoder(encoding)("replace")
+
+    def _scan(self) -> None:
+        text = self.text.lstrip("\ufeff \t\r\n")
+        while text:
+            if text.startswith("<?"):
+                end, skip = text.find("?>"), 2
+            elif text.startswith("<!--"):
+                end, skip = text.find("-->"), 3
+            elif text.startswith("<!"):
+                if len(text) < 4 and "<!--".startswith(text):
+                    break  # maybe a comment: wait for the next bytes
+                raise self._refusal()  # <!DOCTYPE, or any other declaration
+            elif text == "<":
+                break
+            else:  # the root element starts, or this is not XML at all
+                self.done = True
+                return
+            if end < 0:
+                break
+            text = text[end + skip:].lstrip(" \t\r\n")
+        self.text = text
+
+    def _refusal(self) -> MotxlError:
+        return MotxlError(f"{self.name} contient une déclaration XML interdite (DOCTYPE, dans "
+                          f"{self.part}) : fichier refusé par sécurité ; demandez une copie "
+                          "enregistrée depuis Excel.")
 
 
 def lock_file(path: Path) -> Path:

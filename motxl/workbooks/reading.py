@@ -2,17 +2,24 @@
 
 python-calamine reads the values (cached results for formulas); it turns Excel error cells into
 empty strings, so the error cells are found in the sheet's XML with a byte scan and put back.
+Numbers that are not finite (``NaN``, ``1e999``: no Excel writes them) are read as ``#NUM!``.
+
+python-calamine holds a sheet as one dense block from its first to its last filled cell, so a
+value typed in XFD1048576 would ask for 17 billion cells (hundreds of GB) and abort the process:
+the extent of the filled cells is measured in the sheet's XML first, and a sheet larger than
+``MAX_CELLS`` is refused with a message naming its farthest cell.
 """
 
 from __future__ import annotations
 
+import math
 import re
 import zipfile
 from pathlib import Path, PurePosixPath
 
 from defusedxml import ElementTree
 
-from motxl.core.grid import CellError, Grid, column_index
+from motxl.core.grid import CellError, Grid, column_index, column_letter
 from motxl.core.headers import HEADER_SEARCH_ROWS, field_of
 from motxl.core.model import Programme
 from motxl.core.parse import parse_programme
@@ -26,8 +33,22 @@ _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}
 _NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _ERROR_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)\bt=\"e\"([^>]*)>(.{0,400}?)</(?:\w+:)?c>",
                          re.S)
-_REF = re.compile(rb"\br=\"([A-Z]+)(\d+)\"")
+_REF = re.compile(rb"\br=\"([A-Za-z]+)(\d+)\"")
 _VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
+#: Rows × columns of the block from A1 to the farthest filled cell above which a sheet is refused
+#: (python-calamine keeps about 32 bytes a cell; a programme of 100,000 actions is 1.1 million).
+MAX_CELLS = 25_000_000
+#: Cell references outside A1:Z99999 (two letters or more, or six digits or more: files may
+#: hold references beyond Excel's XFD1048576, and calamine takes them as they are).
+_FAR_REF = re.compile(rb'r="(?:([A-Za-z]{2,})([0-9]+)|([A-Za-z])([0-9]{6,}))"')
+_NEAR_ROW = re.compile(rb'r="[A-Za-z]([0-9]{1,5})"')
+_CELL_OR_ROW = re.compile(rb"<(?:\w+:)?(row|c)\b([^>]*?)(/?)>")
+_R_ATTR = re.compile(rb"""(?:^|\s)r\s*=\s*["']\s*([A-Za-z]*)([0-9]+)\s*["']""")
+_CELL_END = re.compile(rb"</(?:\w+:)?c>")
+_HAS_VALUE = re.compile(rb"<(?:\w+:)?(?:v>[^<]|is>)")
+_NUM_ERROR = CellError("#NUM!")
+_SHARED_STRINGS_TYPE = "/sharedStrings"
+_UNIQUE_COUNT = re.compile(rb"""\buniqueCount\s*=\s*["']\s*([0-9]+)""")
 
 
 def read_programme(path: str | Path, sheet: str | None = None) -> Programme:
@@ -38,17 +59,20 @@ def read_programme(path: str | Path, sheet: str | None = None) -> Programme:
 
 def read_grid(path: Path, sheet: str = DEFAULT_SHEET) -> Grid:
     check_workbook_file(path)
+    _check_shared_strings(path)
     import python_calamine
 
     try:
         workbook = python_calamine.CalamineWorkbook.from_path(str(path))
         name = _match_sheet(path, workbook.sheet_names, sheet)
+        data = _sheet_xml(path, name)
+        _check_extent(path, name, data)
         calamine_sheet = workbook.get_sheet_by_name(name)
         rows, full_width = _read_rows(calamine_sheet)
         end_row, end_col = calamine_sheet.end or (0, 0)
-    except MotxlError:
+    except (MotxlError, KeyboardInterrupt, SystemExit, MemoryError):
         raise
-    except Exception as exc:  # calamine's own errors: damaged XML, unsupported content
+    except BaseException as exc:  # calamine's errors, and its Rust panics (BaseException)
         raise MotxlError(f"{path.name} est illisible ({_short(exc)}) : ouvrez-le dans Excel "
                          "et enregistrez-le de nouveau.")
     # iter_rows' block ends at the sheet's last used cell; where it starts varies (python-calamine
@@ -57,7 +81,7 @@ def read_grid(path: Path, sheet: str = DEFAULT_SHEET) -> Grid:
     first_col = end_col + 2 - full_width if rows else 1
     grid = Grid(sheet=name, rows=rows, first_row=first_row, first_col=first_col,
                 source=str(path))
-    _overlay_errors(path, grid)
+    _overlay_errors(grid, data)
     return grid
 
 
@@ -67,6 +91,9 @@ def _short(exc: Exception) -> str:
 
 
 def _match_sheet(path: Path, names: list[str], wanted: str) -> str:
+    if not names:
+        raise MotxlError(f"{path.name} ne contient aucune feuille : ouvrez-le dans Excel pour le "
+                         "réparer, ou reprenez une sauvegarde.")
     if wanted in names:
         return wanted
     folded = [n for n in names if fold(n) == fold(wanted)]
@@ -86,15 +113,21 @@ def _read_rows(sheet) -> tuple[list[list], int]:
         if index == 0:
             full_width = len(raw)
         if width is None:
-            row = [None if v == "" else v for v in raw]
+            row = _cells(raw)
             if index < HEADER_SEARCH_ROWS:
                 header_width = _header_width(row)
                 if header_width:
                     width = header_width
             rows.append(row)
         else:
-            rows.append([None if v == "" else v for v in raw[:width]])
+            rows.append(_cells(raw[:width]))
     return rows, full_width
+
+
+def _cells(raw: list) -> list:
+    """Empty strings as None, numbers that are not finite as #NUM!."""
+    return [None if v == "" else _NUM_ERROR if v.__class__ is float and not math.isfinite(v)
+            else v for v in raw]
 
 
 def _header_width(row: list) -> int | None:
@@ -124,18 +157,142 @@ def _sheet_part(archive: zipfile.ZipFile, sheet: str) -> str | None:
     return None
 
 
-def _overlay_errors(path: Path, grid: Grid) -> None:
-    """Put Excel error values (#REF!...) back into the grid as CellError."""
+def _check_shared_strings(path: Path) -> None:
+    """python-calamine reserves memory for the count of texts the shared strings announce
+    (``uniqueCount``): a count larger than the part could hold aborts the process."""
     try:
         with zipfile.ZipFile(path) as archive:
-            part = _sheet_part(archive, grid.sheet)
+            parts = {"xl/sharedStrings.xml"}
+            try:
+                rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+            except KeyError:
+                rels = None
+            for rel in rels.iter(f"{_NS_PKG_REL}Relationship") if rels is not None else ():
+                if rel.get("Type", "").endswith(_SHARED_STRINGS_TYPE):
+                    target = rel.get("Target", "")
+                    parts.add(target.lstrip("/") if target.startswith("/")
+                              else str(PurePosixPath("xl") / target))
+            for part in parts:
+                try:
+                    info = archive.getinfo(part)
+                except KeyError:
+                    continue
+                with archive.open(info) as stream:
+                    head = stream.read(4096)
+                match = _UNIQUE_COUNT.search(head)
+                if match and int(match.group(1)) > info.file_size // 5 + 1:
+                    raise MotxlError(f"{path.name} est endommagé ({part} annonce "
+                                     f"{int(match.group(1))} textes) : ouvrez-le dans Excel "
+                                     "pour le réparer, ou reprenez une sauvegarde.")
+    except (zipfile.BadZipFile, ElementTree.ParseError) as exc:
+        raise MotxlError(f"{path.name} est endommagé ({_short(exc)}) : ouvrez-le dans Excel "
+                         "et enregistrez-le de nouveau.")
+
+
+def _sheet_xml(path: Path, sheet: str) -> bytes | None:
+    """The sheet's XML part (None when the workbook does not say where it is: calamine decides)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            part = _sheet_part(archive, sheet)
             if part is None:
+                return None
+            if part.startswith("xl/chartsheets/"):
+                raise MotxlError(f"« {sheet} » est une feuille graphique de {path.name} : "
+                                 "indiquez la feuille du programme avec --sheet.")
+            if part not in archive.namelist():
+                raise MotxlError(f"{path.name} est endommagé (la feuille « {sheet} » manque "
+                                 "dans le fichier) : ouvrez-le dans Excel pour le réparer, ou "
+                                 "reprenez une sauvegarde.")
+            return archive.read(part)
+    except (KeyError, zipfile.BadZipFile, ElementTree.ParseError) as exc:
+        raise MotxlError(f"{path.name} est endommagé ({_short(exc)}) : ouvrez-le dans Excel "
+                         "et enregistrez-le de nouveau.")
+
+
+def _has_value(data: bytes, tag_end: int, empty: bool) -> bool:
+    """Whether the cell whose start tag ends at ``tag_end`` holds a value (calamine skips the
+    others: styled blanks, formulas without a cached result)."""
+    if empty:
+        return False
+    close = _CELL_END.search(data, tag_end)
+    body = data[tag_end:close.start() if close else len(data)]
+    return _HAS_VALUE.search(body) is not None
+
+
+def _extent(data: bytes) -> tuple[int, int, str]:
+    """(last row, last column) of the cells with a value, an upper bound of the block calamine
+    builds, and the farthest of those cells. Fast when every cell carries its reference (every
+    Excel-like writer does): only references outside A1:Z99999 are looked at."""
+    cells = data.count(b"<c ") + data.count(b"<c>") + data.count(b":c ") + data.count(b":c>")
+    with_ref = data.count(b'<c r="') + data.count(b':c r="')
+    if cells == with_ref:
+        last_row = last_col = 0
+        farthest = (0, "")
+        for match in _FAR_REF.finditer(data):
+            letters, digits = (match.group(1), match.group(2)) if match.group(1) else \
+                (match.group(3), match.group(4))
+            row, col = int(digits), column_index(letters.decode())
+            if row <= last_row and col <= last_col:
+                continue
+            tag_end = data.find(b">", match.end())
+            if tag_end >= 0 and _has_value(data, tag_end + 1, data[tag_end - 1:tag_end] == b"/"):
+                last_row, last_col = max(last_row, row), max(last_col, col)
+                farthest = max(farthest, (row * col, f"{letters.decode().upper()}{row}"))
+        near_rows = 99_999
+        if last_col > MAX_CELLS // near_rows:  # wide: how far down A1:Z99999 goes counts too
+            near_rows = max(map(int, _NEAR_ROW.findall(data)), default=0)
+        return max(last_row, near_rows), max(last_col, 26), farthest[1]
+    # Cells without references are placed one after the other, as calamine does.
+    row = col = last_row = last_col = 0
+    farthest = (0, "")
+    for match in _CELL_OR_ROW.finditer(data):
+        tag, attributes, empty = match.groups()
+        ref = _R_ATTR.search(attributes)
+        if tag == b"row":
+            row, col = (int(ref.group(2)) if ref else row + 1), 0
+            continue
+        if ref and ref.group(1):
+            row, col = int(ref.group(2)), column_index(ref.group(1).decode())
+        else:
+            col += 1
+        if _has_value(data, match.end(), empty == b"/"):
+            last_row, last_col = max(last_row, row), max(last_col, col)
+            farthest = max(farthest, (row * col, f"{column_letter(col)}{row}"))
+    return last_row, last_col, farthest[1]
+
+
+def check_sheet_extent(path: str | Path, sheet: str) -> None:
+    """Raise MotxlError if python-calamine could not hold ``sheet`` (any sheet of the workbook,
+    not only the programme): call it before ``get_sheet_by_name``, which would abort the whole
+    process on a value in XFD1048576. Chart sheets and sheets without a part pass."""
+    path = Path(path)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            part = _sheet_part(archive, sheet)
+            if part is None or part.startswith("xl/chartsheets/") or \
+                    part not in archive.namelist():
                 return
             data = archive.read(part)
     except (KeyError, zipfile.BadZipFile, ElementTree.ParseError) as exc:
         raise MotxlError(f"{path.name} est endommagé ({_short(exc)}) : ouvrez-le dans Excel "
                          "et enregistrez-le de nouveau.")
-    if b't="e"' not in data:
+    _check_extent(path, sheet, data)
+
+
+def _check_extent(path: Path, sheet: str, data: bytes | None) -> None:
+    if data is None:
+        return
+    rows, cols, farthest = _extent(data)
+    if rows * cols > MAX_CELLS:
+        raise MotxlError(
+            f"La feuille « {sheet} » de {path.name} a une cellule remplie très loin, en "
+            f"{farthest or column_letter(cols) + str(rows)} : supprimez les lignes et colonnes "
+            "inutilisées (Ctrl+Fin montre la dernière cellule), enregistrez, puis relancez.")
+
+
+def _overlay_errors(grid: Grid, data: bytes | None) -> None:
+    """Put Excel error values (#REF!...) back into the grid as CellError."""
+    if data is None or b't="e"' not in data:
         return
     for match in _ERROR_CELL.finditer(data):
         ref = _REF.search(match.group(1) + b" " + match.group(2))
