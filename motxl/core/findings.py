@@ -65,8 +65,7 @@ _RULES = [
          "L'action « {label} » figure déjà sous {code} (ligne {first_row}) : supprimez le "
          "doublon ou précisez le libellé."),
     Rule("blank-row", "info", "Ligne vide",
-         "Ligne vide dans le programme : sans effet sur les calculs, supprimez-la si elle "
-         "n'est pas voulue."),
+         "{what} : sans effet sur les calculs, à supprimer si ce n'est pas voulu."),
 ]
 RULES: dict[str, Rule] = {rule.id: rule for rule in _RULES}
 

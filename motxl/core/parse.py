@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 from typing import Any
 
@@ -37,13 +36,18 @@ def axis_funding(label: str) -> str | None:
     return None
 
 
+#: Above this, an amount is a typing error (a trillion euros or days), and sums of such values
+#: could overflow to infinity: it is reported (amount-invalid) and not counted.
+MAX_AMOUNT = 1e12
+
+
 def amount(value: Any) -> float | None:
     """A usable amount, or None (empty, text, error, negative or not finite: the checks say
     which; file readers turn NaN and infinities into #NUM!)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
     value = float(value)
-    return value if value >= 0 and math.isfinite(value) else None
+    return value if 0 <= value <= MAX_AMOUNT else None
 
 
 def as_text(value: Any) -> str | None:

@@ -9,22 +9,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import sys
 from typing import Callable, Sequence
 
 from motxl import __version__
 from motxl.errors import MotxlError
-
-
-#: Control characters (a workbook's text may hold ESC sequences or line breaks), line and
-#: paragraph separators and bidirectional overrides: never sent to the terminal in a message.
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-
-
-def one_line(text: str) -> str:
-    """``text`` as one printable line: what comes from a workbook cannot break or drive it."""
-    return _UNPRINTABLE.sub(" ", text)
+from motxl.faces.terminal import one_line
 
 
 def _say(message: str) -> None:

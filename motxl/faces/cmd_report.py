@@ -88,6 +88,7 @@ def run(args: argparse.Namespace) -> int:
     from rich.console import Console
 
     from motxl.faces.batch import run_batch
+    from motxl.faces.terminal import one_line
     from motxl.workbooks.reading import read_programme
 
     errors = Console(stderr=True, highlight=False)
@@ -95,9 +96,9 @@ def run(args: argparse.Namespace) -> int:
     result = run_batch(programme, args.by, args.output, jobs=args.jobs, pdf=args.pdf,
                        progress=_RichProgress(errors))
     for line in result.failures:
-        print(f"motxl : {line}", file=sys.stderr)
+        print(f"motxl : {one_line(line)}", file=sys.stderr)
     for line in result.warnings:
-        print(f"motxl : attention, {line}", file=sys.stderr)
+        print(f"motxl : attention, {one_line(line)}", file=sys.stderr)
     written = result.written
     summary = (f"{len(written)} rapport(s) écrit(s) dans {result.directory}"
                f"{' (+ ' + result.index + ')' if result.index else ''}"
@@ -106,10 +107,10 @@ def run(args: argparse.Namespace) -> int:
                f"{f' ; {len(result.failures)} échec(s)' if result.failures else ''}.")
     if args.format == "json":
         print(json.dumps(result.to_json_dict(), ensure_ascii=False, indent=2))
-        print(summary, file=sys.stderr)
+        print(one_line(summary), file=sys.stderr)
     else:
         _print_table(written)
-        print(summary)
+        print(one_line(summary))
     return result.exit_code
 
 
@@ -117,6 +118,7 @@ def _print_table(written) -> None:
     from rich.console import Console
     from rich.table import Table
 
+    from motxl.faces.terminal import plain
     from motxl.faces.text_output import _days, _euros
 
     if not written:
@@ -128,6 +130,6 @@ def _print_table(written) -> None:
         table.add_column(name, justify="right", no_wrap=True)
     for r in written:
         f = r.figures
-        table.add_row(r.file + (" (+ PDF)" if r.pdf else ""), r.title, str(f["actions"]),
+        table.add_row(r.file + (" (+ PDF)" if r.pdf else ""), plain(r.title), str(f["actions"]),
                       _days(f["days_planned"]), _euros(f["budget_planned"]))
     Console(highlight=False).print(table)

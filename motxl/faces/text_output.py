@@ -7,13 +7,14 @@ from rich.console import Console
 from rich.table import Table
 
 from motxl.core.findings import SEVERITY_FR, ValidationReport
+from motxl.faces.terminal import plain
 
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "dim"}
 
 
 def print_report(report: ValidationReport, console: Console | None = None) -> None:
     console = console or Console(highlight=False)
-    console.print(f"Contrôle de « {report.sheet} » ({report.source})")
+    console.print(plain(f"Contrôle de « {report.sheet} » ({report.source})"))
     for severity in ("error", "warning", "info"):
         findings = [f for f in report.findings if f.severity == severity]
         if not findings:
@@ -24,7 +25,7 @@ def print_report(report: ValidationReport, console: Console | None = None) -> No
         table.add_column("Règle", no_wrap=True)
         table.add_column("Message")
         for f in findings:
-            table.add_row(f.cell, f.rule, f.message)
+            table.add_row(f.cell, f.rule, plain(f.message))
         console.print(table)
     counts = report.counts
     verdict = "VALIDE" if report.valid else "NON VALIDE"
@@ -47,7 +48,7 @@ def _percent(value: float | None) -> str:
 
 def print_rollup(rollup, console: Console | None = None) -> None:
     console = console or Console(highlight=False)
-    console.print(f"Synthèse de « {rollup.sheet} » ({rollup.source})")
+    console.print(plain(f"Synthèse de « {rollup.sheet} » ({rollup.source})"))
 
     def table(title: str, rows) -> None:
         t = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False,
@@ -57,7 +58,7 @@ def print_rollup(rollup, console: Console | None = None) -> None:
             t.add_column(name, justify="left" if not name else "right", no_wrap=True,
                          min_width=None if name else 13)
         for label, figures, style in rows:
-            t.add_row(label, str(figures.actions), str(figures.pending),
+            t.add_row(plain(label), str(figures.actions), str(figures.pending),
                       _days(figures.days_planned), _days(figures.days_actual),
                       _euros(figures.budget_planned), _euros(figures.spent_actual),
                       _percent(figures.budget_rate), style=style)

@@ -33,7 +33,7 @@ from typing import Callable
 
 from defusedxml import ElementTree
 
-from motxl.errors import MotxlError
+from motxl.errors import MotxlError, os_error_in
 from motxl.workbooks.preflight import lock_file
 
 __all__ = ["save_workbook_atomically", "check_preserved", "lock_files", "BACKUP_DIR",
@@ -142,6 +142,7 @@ def save_workbook_atomically(target: Path, write: Callable[[Path], None], *,
         before = target
     _remove_stale_temps(target)
     temp: Path | None = None
+    backup_path: Path | None = None
     try:
         handle, name = tempfile.mkstemp(prefix=f"{target.stem}{TEMP_MARK}", suffix=target.suffix,
                                         dir=folder)
@@ -152,19 +153,29 @@ def save_workbook_atomically(target: Path, write: Callable[[Path], None], *,
         _verify(temp, target)
         if before is not None and own_sheets is not None:
             check_preserved(before, temp, set(own_sheets))
-        backup_path = None
         if target.exists():
             shutil.copymode(target, temp)
             if backup:
                 backup_path = _make_backup(target)
-        os.replace(temp, target)
+        try:
+            os.replace(temp, target)
+        except OSError:
+            if backup_path is not None:  # the original stays as it was: no backup of it
+                _remove(backup_path)
+                try:
+                    backup_path.parent.rmdir()  # only if this save created it
+                except OSError:
+                    pass
+                backup_path = None
+            raise
         temp = None
         _flush_folder(folder)
     except MotxlError:
         raise
-    except OSError as exc:
-        raise _os_error(exc, target) from exc
     except Exception as exc:  # noqa: BLE001 - any writer failure becomes one French line
+        os_error = os_error_in(exc)
+        if os_error is not None:
+            raise _os_error(os_error, target) from exc
         raise SaveError(f"Enregistrement de {target.name} impossible ({_short(exc)}) ; le fichier "
                         "n'a pas été modifié. Signalez ce message à l'équipe motxl.") from exc
     finally:
@@ -420,11 +431,14 @@ def _values(path: Path, names: set[str]) -> dict[str, dict[tuple[int, int], obje
     python-calamine."""
     import python_calamine
 
+    from motxl.workbooks.reading import check_sheet_extent
+
     workbook = python_calamine.CalamineWorkbook.from_path(str(path))
     result = {}
     for name in workbook.sheet_names:
         if name not in names:
             continue
+        check_sheet_extent(path, name)  # a far cell would make calamine abort the process
         try:
             sheet = workbook.get_sheet_by_name(name)
         except Exception:  # noqa: BLE001 - chart sheets and the like hold no cells
@@ -441,7 +455,8 @@ def _values(path: Path, names: set[str]) -> dict[str, dict[tuple[int, int], obje
 
 def _first_difference(before: dict, after: dict) -> tuple[int, int] | None:
     for key in sorted(set(before) | set(after)):
-        if before.get(key) != after.get(key):
+        old, new = before.get(key), after.get(key)
+        if old != new and not (old != old and new != new):  # NaN equals NaN here
             return key
     return None
 

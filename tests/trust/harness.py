@@ -200,5 +200,15 @@ def _check_refreshed(new: Path, old: Path, where: str) -> None:
             old_values = before.get_sheet_by_name(name).to_python(skip_empty_area=False)
         except Exception:  # noqa: BLE001 - chart sheets hold no cells
             continue
-        assert after.get_sheet_by_name(name).to_python(skip_empty_area=False) == old_values, \
-            f"{where}: values of {name} changed"
+        new_values = after.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        assert _same(new_values, old_values), f"{where}: values of {name} changed"
+
+
+def _same(a, b) -> bool:
+    """Equal grids, NaN equal to NaN (a NaN cell read twice is the same cell)."""
+    import math
+
+    def key(v):
+        return "NaN" if isinstance(v, float) and math.isnan(v) else v
+
+    return [[key(v) for v in row] for row in a] == [[key(v) for v in row] for row in b]

@@ -27,9 +27,6 @@ def _main(*argv) -> tuple[int, str, str]:
     return code, out.getvalue(), err.getvalue()
 
 
-@pytest.mark.xfail(strict=True, reason="cmd_report._print_table passes group titles (person "
-                   "names such as « [/i]Anne ») to rich as markup: MarkupError after the "
-                   "reports are written, and the run ends in « erreur inattendue »")
 def test_report_table_shows_names_holding_markup(tmp_path, monkeypatch):
     monkeypatch.setenv("MOTXL_DEBUG", "1")
     path = b.programme(tmp_path / "crochets.xlsx", rows=MARKUP_ROWS)
@@ -37,9 +34,6 @@ def test_report_table_shows_names_holding_markup(tmp_path, monkeypatch):
     assert code == 0 and "[/i]Anne" in out, err
 
 
-@pytest.mark.xfail(strict=True, reason="checks/structure.check_blank_rows gives one finding per "
-                   "blank row: a stray value 100,000 rows down gives 100,000 findings, and the "
-                   "text output of validate then takes about a minute (measured 52 s)")
 def test_a_run_of_blank_rows_is_one_finding():
     rows = [list(HEADER), ["1", "[SOCLE] AXE"], ["1", "Action", "Anne", "Socle", 1]]
     rows += [[None] * len(HEADER)] * 5_000 + [["1", "Action loin", "Anne", "Socle", 1]]
@@ -66,9 +60,6 @@ def _strict(text: str):
     return json.loads(text, parse_constant=refuse)
 
 
-@pytest.mark.xfail(strict=True, reason="core/rollup + cmd_summary: two budgets of 1e308 add up "
-                   "to inf and summary --format json prints « Infinity », which is not JSON "
-                   "(json.dumps allow_nan); an overflowing sum should be refused or reported")
 def test_summary_json_is_strict_json_even_for_huge_amounts(tmp_path):
     rows = [["1", "[SOCLE] AXE"], ["1", "A", "Anne", "Socle", 1, 1e308],
             ["1", "B", "Anne", "Socle", 1, 1e308]]
@@ -90,10 +81,6 @@ def test_json_outputs_are_strict_json(name, corpus, tmp_path):
         _strict(out)
 
 
-@pytest.mark.xfail(strict=True, reason="text_output.print_report / print_rollup print the "
-                   "workbook's text as it is: an ESC sequence in a label or a name (clear "
-                   "screen, window title, OSC 8 links) reaches the user's terminal; rich strips "
-                   "only BEL, BS, VT, FF and CR")
 @pytest.mark.parametrize("command", ["validate", "summary"])
 def test_terminal_escapes_from_the_workbook_do_not_reach_the_terminal(command, tmp_path):
     rows = [["1", "[SOCLE] AXE"], [None, "Action \x1b[2J\x1b]0;titre\x07 fin"],

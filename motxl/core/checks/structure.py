@@ -74,10 +74,22 @@ def check_hierarchy(p: Programme) -> Iterator[Finding]:
 
 
 def check_blank_rows(p: Programme) -> Iterator[Finding]:
+    """One finding per run of consecutive blank rows, at its first row."""
     col = _code_column(p)
+    runs: list[list[int]] = []
     for source in p.rows:
-        if source.kind == "blank":
-            yield make_finding("blank-row", p.sheet, col, source.row)
+        if source.kind != "blank":
+            continue
+        if runs and runs[-1][1] == source.row - 1:
+            runs[-1][1] = source.row
+        else:
+            runs.append([source.row, source.row])
+    for first, last in runs:
+        if first == last:
+            what = "Ligne vide dans le programme"
+        else:
+            what = f"{last - first + 1} lignes vides dans le programme (lignes {first} à {last})"
+        yield make_finding("blank-row", p.sheet, col, first, what=what)
 
 
 def check_duplicates(p: Programme) -> Iterator[Finding]:

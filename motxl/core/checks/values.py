@@ -9,7 +9,7 @@ from motxl.core.findings import Finding, make_finding
 from motxl.core.grid import CellError
 from motxl.core.headers import HEADER_TEXT
 from motxl.core.model import AMOUNT_FIELDS, FUNDINGS, STATUSES, Programme
-from motxl.core.parse import canonical_funding, canonical_status
+from motxl.core.parse import MAX_AMOUNT, canonical_funding, canonical_status
 
 _OVERSPENT_PAIRS = (("days_actual", "days_planned"), ("spent_actual", "budget_planned"))
 
@@ -53,6 +53,11 @@ def check_amounts(p: Programme) -> Iterator[Finding]:
                 yield make_finding("amount-invalid", p.sheet, col, source.row,
                                    column_name=HEADER_TEXT[name], value=_shown(value),
                                    reason="un montant ne peut pas être négatif.")
+            elif not value <= MAX_AMOUNT:
+                yield make_finding("amount-invalid", p.sheet, col, source.row,
+                                   column_name=HEADER_TEXT[name], value=_shown(value),
+                                   reason="valeur démesurée (plus de mille milliards) : "
+                                          "vérifiez la saisie.")
 
 
 def check_choices(p: Programme) -> Iterator[Finding]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
 import secrets
 import time
@@ -14,7 +15,7 @@ from motxl.core.findings import ValidationReport
 from motxl.core.model import Programme
 from motxl.core.rollup import Rollup, roll_up
 from motxl.core.tabs.cover import CoverInfo, cover_tab
-from motxl.errors import MotxlError
+from motxl.errors import MotxlError, os_error_in
 from motxl.render.xlsxwriter_file import render_workbook
 from motxl.faces.reports.groups import DIMENSIONS, Group
 
@@ -109,11 +110,15 @@ def run_job(job: ReportJob) -> ReportResult:
 def describe_error(exc: BaseException) -> str:
     if isinstance(exc, MotxlError):
         return exc.message
+    exc = os_error_in(exc) or exc
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return "disque plein : libérez de la place sur le disque du dossier puis relancez."
     if isinstance(exc, PermissionError):
         return ("écriture refusée (fichier ouvert dans Excel, ou dossier en lecture seule) : "
                 "fermez le fichier et relancez.")
     if isinstance(exc, OSError) and exc.strerror:
-        return f"erreur d'écriture ({exc.strerror})."
+        return (f"erreur d'écriture ({exc.strerror}) : vérifiez le disque et le dossier, puis "
+                "relancez.")
     text = " ".join(str(exc).split())[:200]
     return f"erreur inattendue ({type(exc).__name__}{' : ' + text if text else ''})."
 
