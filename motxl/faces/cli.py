@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 from typing import Callable, Sequence
 
@@ -25,7 +26,28 @@ class FrenchParser(argparse.ArgumentParser):
     """Usage errors as one French line on stderr, exit code 2."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        self.exit(2, f"motxl : commande incorrecte ({message}). Aide : motxl --help\n")
+        self.exit(2, f"motxl : commande incorrecte ({_in_french(message)}). "
+                     "Aide : motxl --help\n")
+
+
+#: argparse's own messages (English, from its gettext catalogue) → French.
+_ARGPARSE_FR = [
+    (re.compile(r"the following arguments are required: (.*)"), r"il manque : \1"),
+    (re.compile(r"argument (\S+): invalid choice: '([^']*)' \(choose from (.*)\)"),
+     r"\1 : « \2 » n'est pas prévu ; choix possibles : \3"),
+    (re.compile(r"unrecognized arguments: (.*)"), r"arguments inconnus : \1"),
+    (re.compile(r"argument (\S+): expected one argument"), r"\1 attend une valeur"),
+    (re.compile(r"argument (\S+): invalid (\w+) value: '([^']*)'"),
+     r"\1 : « \3 » n'est pas une valeur valide"),
+    (re.compile(r"argument (\S+): (.*)"), r"\1 : \2"),  # our own type checks, already French
+]
+
+
+def _in_french(message: str) -> str:
+    for pattern, french in _ARGPARSE_FR:
+        if pattern.fullmatch(message):
+            return pattern.sub(french, message)
+    return message
 
 
 def _add_file(parser: argparse.ArgumentParser) -> None:

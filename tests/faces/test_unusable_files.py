@@ -106,3 +106,15 @@ def test_errors_exit_1(make_programme, cli, fmt):
     result = cli("validate", path, "--format", fmt)
     assert result.code == 1
     assert "code-missing" in result.out
+
+
+@pytest.mark.parametrize("args,words", [
+    (("validate",), "il manque : FICHIER"),
+    (("summary", "x.xlsx", "--format", "xml"), "« xml » n'est pas prévu"),
+    (("validate", "a.xlsx", "b.xlsx"), "arguments inconnus : b.xlsx"),
+    (("report", "x.xlsx"), "il manque : --by"),
+])
+def test_usage_errors_are_said_in_french(cli, args, words):
+    result = cli(*args)
+    assert result.code == 2 and words in result.err
+    assert "required" not in result.err and "invalid" not in result.err
