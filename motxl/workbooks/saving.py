@@ -34,6 +34,7 @@ from typing import Callable
 from defusedxml import ElementTree
 
 from motxl.errors import MotxlError, os_error_in
+from motxl.workbooks import opc
 from motxl.workbooks.preflight import lock_file
 
 __all__ = ["save_workbook_atomically", "check_preserved", "lock_files", "BACKUP_DIR",
@@ -354,10 +355,8 @@ class _Package:
             target = rel.get("Target", "")
             if rel.get("TargetMode") == "External":
                 resolved = target
-            elif target.startswith("/"):
-                resolved = target.lstrip("/")
             else:
-                resolved = _normalise(str(posix.parent / target))
+                resolved = opc.resolve(part, target)
             found[rel.get("Id", "")] = (kind, resolved)
         return found
 
@@ -408,17 +407,6 @@ class _Package:
 
     def content_types(self) -> bytes:
         return self.read("[Content_Types].xml") if "[Content_Types].xml" in self.names else b""
-
-
-def _normalise(path: str) -> str:
-    parts: list[str] = []
-    for piece in path.split("/"):
-        if piece == "..":
-            if parts:
-                parts.pop()
-        elif piece not in ("", "."):
-            parts.append(piece)
-    return "/".join(parts)
 
 
 def _normalise_formula(text: str) -> str:
