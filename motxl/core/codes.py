@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +23,7 @@ class CodeReading:
         return self.text is not None and self.code is None
 
 
+@lru_cache(maxsize=8192, typed=True)  # codes repeat on every action row
 def read_code(value: Any) -> CodeReading:
     """Read a code cell; numbers typed in Excel (1, 1.1) are accepted as codes."""
     if value is None or isinstance(value, CellError):

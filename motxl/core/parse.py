@@ -99,16 +99,14 @@ def parse_programme(grid: Grid) -> Programme:
         label_raw = as_text(cells["label"])
         code = reading.code
         if code is None:
-            source_rows.append(SourceRow(row=row, kind="unplaced", cells=cells,
-                                                        code=None))
+            source_rows.append(SourceRow(row=row, kind="unplaced", cells=cells))
             continue
         label = strip_markup(label_raw) if label_raw else ""
         if code not in headings:
             heading = Heading(code=code, level=codes.level(code), label=label, row=row,
                               funding=axis_funding(label) if codes.level(code) == 1 else None)
             headings[code] = heading
-            source_rows.append(SourceRow(row=row, kind="heading", cells=cells,
-                                                        code=code))
+            source_rows.append(SourceRow(row=row, kind="heading", cells=cells, code=code))
             continue
         source_rows.append(SourceRow(row=row, kind="action", cells=cells, code=code))
         actions.append(_action(row, code, label, cells, headings))

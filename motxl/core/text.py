@@ -31,6 +31,8 @@ def strip_markup(label: str) -> str:
 
 def _tags(pattern: re.Pattern, label: str) -> list[str]:
     """The pattern's first group, in order of appearance, without duplicates."""
+    if "/" not in label:  # every tag ends with " /": most labels have none
+        return []
     return list(dict.fromkeys(match.group(1) for match in pattern.finditer(label)))
 
 
