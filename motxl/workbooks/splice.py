@@ -231,7 +231,7 @@ class _Splice:
         """Write tab ``name`` over sheet ``index`` (None: a new sheet); its part name."""
         rendered = self.new_sheets[name]
         xml = self.new.get(rendered.part)
-        code_name, selected, legacy = None, False, None
+        code_name, selected = None, False
         if index is None:
             part = opc.fresh_name("xl/worksheets/sheet1.xml", self.taken)
             self.added[part] = WORKSHEET_CT
