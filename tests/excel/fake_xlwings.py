@@ -24,6 +24,7 @@ from typing import Any
 import xlwings.main as xlm
 
 from motxl.core.grid import CellError, column_index, column_letter
+from tests.excel.programmes import normalize
 
 _UNSET = object()
 _A1 = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?$")
@@ -831,15 +832,7 @@ def xlwings_value(value: Any) -> Any:
     """A value as xlwings reads it from Excel: numbers are floats, dates are datetimes."""
     if isinstance(value, CellError):
         return FakeError(str(value))
-    if isinstance(value, bool) or value is None or isinstance(value, str):
-        return value
-    if isinstance(value, (int, float)):
-        return float(value)
-    if isinstance(value, dt.datetime):
-        return value
-    if isinstance(value, dt.date):
-        return dt.datetime(value.year, value.month, value.day)
-    return value
+    return normalize(value)
 
 
 def make_book(programme_rows: list[list[Any]], *, fullname: str = r"C:\MOT\Programme2023.xlsm",

@@ -157,3 +157,23 @@ def code_names(path: Path) -> dict[str, str | None]:
 def part_bytes(path: Path, part: str) -> bytes:
     with zipfile.ZipFile(path) as archive:
         return archive.read(part)
+
+
+def assert_tabs_match_specs(values: dict[str, list[list]], specs) -> None:
+    """Every cell of each TabSpec's used area reads back (calamine values) as the spec says."""
+    import pytest
+
+    for spec in specs:
+        grid, used = values[spec.name], spec.used_area()
+        for r in range(used.first_row, used.last_row + 1):
+            for c in range(used.first_col, used.last_col + 1):
+                want = spec.value_at(r, c)
+                got = grid[r][c] if r < len(grid) and c < len(grid[r]) else ""
+                if want is None or want == "":
+                    assert got == "", (spec.name, r, c)
+                elif isinstance(want, dt.date):
+                    assert (got.date() if isinstance(got, dt.datetime) else got) == want
+                elif isinstance(want, float):
+                    assert got == pytest.approx(want), (spec.name, r, c)
+                else:
+                    assert got == want, (spec.name, r, c)

@@ -28,8 +28,8 @@ from motxl.workbooks.reading import read_programme
 from motxl.workbooks.refresh import refresh_file
 from motxl.workbooks.saving import BACKUP_DIR, TEMP_MARK
 from tests.conftest import ROOT
-from tests.workbooks import (CODE_NAMES, code_names, make_xlsm, part_bytes, sheet_part,
-                             sheet_values)
+from tests.workbooks import (CODE_NAMES, assert_tabs_match_specs, code_names, make_xlsm,
+                             part_bytes, sheet_part, sheet_values)
 
 NOW = dt.datetime(2023, 6, 1, 10, 30)
 LATER = dt.datetime(2023, 6, 2, 16, 45)
@@ -90,21 +90,7 @@ def test_the_tabs_hold_the_figures(xlsm):
     report, rollup = validate(programme), roll_up(programme)
     specs = build_tabs(programme, report, rollup, now=NOW, source_name=xlsm.name)
     values = sheet_values(xlsm)
-    for spec in specs:
-        grid = values[spec.name]
-        used = spec.used_area()
-        for r in range(used.first_row, used.last_row + 1):
-            for c in range(used.first_col, used.last_col + 1):
-                want = spec.value_at(r, c)
-                got = grid[r][c] if r < len(grid) and c < len(grid[r]) else ""
-                if want is None or want == "":
-                    assert got == "", (spec.name, r, c)
-                elif isinstance(want, dt.date):
-                    assert (got.date() if isinstance(got, dt.datetime) else got) == want
-                elif isinstance(want, float):
-                    assert got == pytest.approx(want), (spec.name, r, c)
-                else:
-                    assert got == want, (spec.name, r, c)
+    assert_tabs_match_specs(values, specs)
     total = _find_row(values["Synthèse"], "Total")
     # 5 actions, 1 pending; budget 1000 + 500 + 200 + 2000 (a formula =E13*500)
     assert total[2:4] == [5, 1] and 3700 in total

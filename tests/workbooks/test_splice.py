@@ -28,8 +28,8 @@ from motxl.workbooks.reading import read_programme
 from motxl.workbooks.refresh import refresh_file
 from motxl.workbooks.styles_merge import merge_styles
 from tests.conftest import HEADER, ROOT
-from tests.workbooks import (CODE_NAMES, code_names, make_xlsm, rewrite_part, sheet_part,
-                             sheet_values)
+from tests.workbooks import (CODE_NAMES, assert_tabs_match_specs, code_names, make_xlsm,
+                             rewrite_part, sheet_part, sheet_values)
 
 NOW = dt.datetime(2023, 6, 1, 10, 30)
 LATER = dt.datetime(2023, 6, 2, 16, 45)
@@ -104,21 +104,7 @@ def test_the_tabs_hold_the_tabspec_values(workbook):
     programme = read_programme(workbook)
     specs = build_tabs(programme, validate(programme), roll_up(programme), now=NOW,
                        source_name=workbook.name)
-    values = sheet_values(workbook)
-    for spec in specs:
-        grid, used = values[spec.name], spec.used_area()
-        for r in range(used.first_row, used.last_row + 1):
-            for c in range(used.first_col, used.last_col + 1):
-                want = spec.value_at(r, c)
-                got = grid[r][c] if r < len(grid) and c < len(grid[r]) else ""
-                if want is None or want == "":
-                    assert got == "", (spec.name, r, c)
-                elif isinstance(want, dt.date):
-                    assert (got.date() if isinstance(got, dt.datetime) else got) == want
-                elif isinstance(want, float):
-                    assert got == pytest.approx(want), (spec.name, r, c)
-                else:
-                    assert got == want, (spec.name, r, c)
+    assert_tabs_match_specs(sheet_values(workbook), specs)
 
 
 def test_openpyxl_reads_styles_charts_and_table_without_warnings(workbook):
