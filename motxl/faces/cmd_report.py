@@ -123,13 +123,16 @@ def _print_table(written) -> None:
 
     if not written:
         return
-    table = Table(title="Rapports écrits", title_justify="left")
+    from rich import box
+
+    table = Table(title="Rapports écrits", title_justify="left", box=box.SIMPLE_HEAD,
+                  pad_edge=False)
     table.add_column("Fichier", no_wrap=True)
-    table.add_column("Groupe")
+    table.add_column("Groupe", min_width=10, overflow="fold")
     for name in ("Actions", "Jours prévus", "Budget prévu"):
         table.add_column(name, justify="right", no_wrap=True)
     for r in written:
         f = r.figures
-        table.add_row(r.file + (" (+ PDF)" if r.pdf else ""), plain(r.title), str(f["actions"]),
+        table.add_row(r.file + (" + PDF" if r.pdf else ""), plain(r.title), str(f["actions"]),
                       _days(f["days_planned"]), _euros(f["budget_planned"]))
     Console(highlight=False).print(table)
