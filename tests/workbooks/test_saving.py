@@ -336,3 +336,27 @@ def test_extension_validation_fixture_is_what_excel_writes(tmp_path):
         xml = archive.read(sheet_part(path, "Notes"))
     assert b"<x14:dataValidation " in xml and xml.rstrip().endswith(b"</worksheet>")
     openpyxl.load_workbook(path, keep_vba=True)  # still a workbook openpyxl opens
+
+
+def test_a_new_file_gets_the_usual_permissions(tmp_path):
+    """mkstemp makes temp files private; a new output must not stay readable by its owner only."""
+    import os
+    import stat
+
+    from motxl.workbooks.saving import save_workbook_atomically
+
+    target = tmp_path / "nouveau.xlsx"
+    mask = os.umask(0o022)
+    try:
+        save_workbook_atomically(target, _small_zip, backup=False)
+    finally:
+        os.umask(mask)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o644
+
+
+def _small_zip(path):
+    import zipfile
+
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", "<workbook/>")
