@@ -22,6 +22,10 @@ __all__ = ["Rel", "rels_part_of", "parse_rels", "serialise_rels", "resolve", "re
 PKG_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
 REL_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 CT_NS = "{http://schemas.openxmlformats.org/package/2006/content-types}"
+# ElementTree tags ("{namespace}name") of the parts the readers and checks look into.
+NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+NS_PKG_REL = "{" + PKG_RELS + "}"
 _REL_ELEMENT = re.compile(rb"<(?:\w+:)?Relationship\b[^>]*?(?:/>|>\s*</(?:\w+:)?Relationship>)")
 _ATTR = re.compile(rb'\b(Id|Type|Target|TargetMode)\s*=\s*(?:"([^"]*)"|\'([^\']*)\')')
 _NUMBERED = re.compile(r"^(.*?)(\d*)(\.[^./]+)$")

@@ -26,11 +26,10 @@ from motxl.core.parse import parse_programme
 from motxl.core.text import fold
 from motxl.errors import MotxlError
 from motxl.workbooks.preflight import check_workbook_file
+from motxl.workbooks import opc
 
 DEFAULT_SHEET = "Programme"
-_NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-_NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_NS_MAIN, _NS_REL, _NS_PKG_REL = opc.NS_MAIN, opc.NS_REL, opc.NS_PKG_REL
 _ERROR_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)\bt=\"e\"([^>]*)>(.{0,400}?)</(?:\w+:)?c>",
                          re.S)
 _REF = re.compile(rb"\br=\"([A-Za-z]+)(\d+)\"")

@@ -45,9 +45,7 @@ BACKUPS_KEPT = 5
 TEMP_MARK = ".motxl-tmp-"
 STALE_TEMP_SECONDS = 3600
 
-_NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-_NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_NS_MAIN, _NS_REL, _NS_PKG_REL = opc.NS_MAIN, opc.NS_REL, opc.NS_PKG_REL
 _DATA_VALIDATION = re.compile(rb"<(?:\w+:)?dataValidation[\s/>]")
 _CF_RULE = re.compile(rb"<(?:\w+:)?cfRule[\s/>]")
 _OBJECT_TYPE = re.compile(rb"ObjectType\s*=\s*\"([^\"]+)\"")

@@ -212,3 +212,19 @@ def _same(a, b) -> bool:
         return "NaN" if isinstance(v, float) and math.isnan(v) else v
 
     return [[key(v) for v in row] for row in a] == [[key(v) for v in row] for row in b]
+
+
+def run_main(*argv) -> tuple[int, str, str]:
+    """``motxl ARGV`` in-process: (exit code, stdout, stderr); usage errors give their code."""
+    import contextlib
+    import io
+
+    from motxl.faces.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = main([str(a) for a in argv])
+        except SystemExit as exc:
+            code = exc.code
+    return code, out.getvalue(), err.getvalue()

@@ -3,25 +3,14 @@ keeps its promises (the same file given as -o gets its backup)."""
 
 from __future__ import annotations
 
-import contextlib
-import io
 
 import pytest
 
 from tests.trust import builders as b
 from tests.trust.harness import listing, sha256
+from tests.trust.harness import run_main
 
 
-def _main(*argv) -> tuple[int, str, str]:
-    from motxl.faces.cli import main
-
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            code = main([str(a) for a in argv])
-        except SystemExit as exc:
-            code = exc.code
-    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.mark.parametrize(("target", "keyword"), [
@@ -34,7 +23,7 @@ def test_refresh_to_an_odd_target(target, keyword, tmp_path, monkeypatch):
     source = b.programme(tmp_path / "programme.xlsx")
     (tmp_path / "dossier").mkdir()
     original, before = sha256(source), listing(tmp_path)
-    code, out, err = _main("refresh", source, "-o", tmp_path / target)
+    code, out, err = run_main("refresh", source, "-o", tmp_path / target)
     assert sha256(source) == original
     assert code == 2 and out == "" and err.count("\n") == 1 and err.startswith("motxl : ")
     assert keyword in err, err
@@ -44,7 +33,7 @@ def test_refresh_to_an_odd_target(target, keyword, tmp_path, monkeypatch):
 def test_refresh_to_itself_keeps_a_backup(tmp_path):
     source = b.programme(tmp_path / "programme.xlsx")
     original = sha256(source)
-    code, out, err = _main("refresh", source, "-o", source)
+    code, out, err = run_main("refresh", source, "-o", source)
     assert code == 0, err
     backups = list((tmp_path / ".motxl-backup").iterdir())
     assert len(backups) == 1 and sha256(backups[0]) == original
@@ -56,6 +45,6 @@ def test_report_into_a_file(tmp_path, monkeypatch):
     taken = tmp_path / "rapports"
     taken.write_bytes(b"not a folder")
     before = listing(tmp_path)
-    code, out, err = _main("report", source, "--by", "axis", "-o", taken)
+    code, out, err = run_main("report", source, "--by", "axis", "-o", taken)
     assert code == 2 and err.count("\n") == 1 and "n'est pas un dossier" in err, err
     assert taken.read_bytes() == b"not a folder" and listing(tmp_path) == before

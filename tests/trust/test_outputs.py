@@ -3,8 +3,6 @@ taken for markup, a long run of blank rows does not bury the findings, JSON is s
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 import time
 
@@ -16,21 +14,15 @@ from motxl.core.parse import parse_programme
 from tests.conftest import HEADER
 from tests.trust import builders as b
 from tests.trust.corpus import MARKUP_ROWS
+from tests.trust.harness import run_main
 
 
-def _main(*argv) -> tuple[int, str, str]:
-    from motxl.faces.cli import main
-
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main([str(a) for a in argv])
-    return code, out.getvalue(), err.getvalue()
 
 
 def test_report_table_shows_names_holding_markup(tmp_path, monkeypatch):
     monkeypatch.setenv("MOTXL_DEBUG", "1")
     path = b.programme(tmp_path / "crochets.xlsx", rows=MARKUP_ROWS)
-    code, out, err = _main("report", path, "--by", "person", "-o", tmp_path / "rapports")
+    code, out, err = run_main("report", path, "--by", "person", "-o", tmp_path / "rapports")
     assert code == 0 and "[/i]Anne" in out, err
 
 
@@ -48,7 +40,7 @@ def test_validate_text_output_of_a_large_programme_is_quick(tmp_path):
                                      for i in range(1_000)]
     path = b.programme(tmp_path / "mille.xlsx", rows=rows)
     start = time.perf_counter()
-    code, out, err = _main("validate", path)
+    code, out, err = run_main("validate", path)
     assert code == 1 and err == ""
     assert time.perf_counter() - start < 10
 
@@ -64,7 +56,7 @@ def test_summary_json_is_strict_json_even_for_huge_amounts(tmp_path):
     rows = [["1", "[SOCLE] AXE"], ["1", "A", "Anne", "Socle", 1, 1e308],
             ["1", "B", "Anne", "Socle", 1, 1e308]]
     path = b.programme(tmp_path / "enorme.xlsx", rows=rows)
-    code, out, err = _main("summary", path, "--format", "json")
+    code, out, err = run_main("summary", path, "--format", "json")
     assert code == 0, err
     _strict(out)
 
@@ -76,7 +68,7 @@ def test_json_outputs_are_strict_json(name, corpus, tmp_path):
 
     path = corpus(BY_NAME[name])
     for command in ("validate", "summary"):
-        code, out, err = _main(command, path, "--format", "json")
+        code, out, err = run_main(command, path, "--format", "json")
         assert code in (0, 1), err
         _strict(out)
 
@@ -86,7 +78,7 @@ def test_terminal_escapes_from_the_workbook_do_not_reach_the_terminal(command, t
     rows = [["1", "[SOCLE] AXE"], [None, "Action \x1b[2J\x1b]0;titre\x07 fin"],
             ["1", "B", "\x1b[31mAnne", "Socle", 1]]
     path = b.programme(tmp_path / "echappements.xlsx", rows=rows)
-    code, out, err = _main(command, path)
+    code, out, err = run_main(command, path)
     assert code in (0, 1), err
     assert "\x1b" not in out
 
@@ -106,6 +98,6 @@ def test_memory_error_is_one_french_line_that_says_what_to_do(tmp_path, monkeypa
 
     monkeypatch.setattr(reading, "read_programme", exhausted)
     path = b.programme(tmp_path / "p.xlsx")
-    code, out, err = _main("validate", path)
+    code, out, err = run_main("validate", path)
     assert code == 2 and out == ""
     assert err.count("\n") == 1 and "mémoire insuffisante" in err and "relancez" in err

@@ -11,9 +11,7 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import io
 import json
 import math
 import os
@@ -32,6 +30,7 @@ from motxl.workbooks.writing import save_sheets
 from tests.conftest import HEADER
 from tests.trust import builders as b
 from tests.trust.harness import listing, sha256
+from tests.trust.harness import run_main
 
 FIELDS = ["code", "label", "person", "funding", "days_planned", "budget_planned",
           "days_actual", "spent_actual", "status", "deadline", "comment"]
@@ -44,16 +43,6 @@ SETTINGS = settings(max_examples=EXAMPLES or 25, deadline=None,
                                            HealthCheck.function_scoped_fixture])
 
 
-def _main(*argv) -> tuple[int, str, str]:
-    from motxl.faces.cli import main
-
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            code = main([str(a) for a in argv])
-        except SystemExit as exc:
-            code = exc.code
-    return code, out.getvalue(), err.getvalue()
 
 
 # --------------------------------------------------------------------------- programmes
@@ -182,7 +171,7 @@ def _close(a: float, b: float) -> bool:
 def test_totals_reconcile_across_summary_and_reports(programme, folder):
     rows, expected = programme
     path = _write(_fresh(folder), rows)
-    code, out, err = _main("summary", path, "--format", "json")
+    code, out, err = run_main("summary", path, "--format", "json")
     assert code == 0, err
     summary = json.loads(out)
     total_actions = sum(e["actions"] for e in expected.values())
@@ -195,7 +184,7 @@ def test_totals_reconcile_across_summary_and_reports(programme, folder):
         for name in AMOUNTS:
             assert _close(axes[axis][name], figures[name]), (axis, name)
     for by in ("axis", "funding"):
-        code, out, err = _main("report", path, "--by", by, "-o", folder / f"r-{by}",
+        code, out, err = run_main("report", path, "--by", by, "-o", folder / f"r-{by}",
                                "--format", "json")
         assert code == 0, err
         reports = json.loads(out)["reports"]
@@ -259,7 +248,7 @@ def test_mutated_workbooks_work_or_stop_cleanly(mutation, base_bytes, folder):
     original, before = sha256(path), listing(folder)
     for argv in (("validate", path), ("summary", path),
                  ("refresh", path, "-o", folder / "sortie.xlsx")):
-        code, out, err = _main(*argv)
+        code, out, err = run_main(*argv)
         assert code in (0, 1, 2), (argv[0], code, err)
         assert "erreur inattendue" not in err and "Traceback" not in err, (argv[0], err)
         assert sha256(path) == original

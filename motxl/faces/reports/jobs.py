@@ -17,10 +17,11 @@ from motxl.core.rollup import Rollup, roll_up
 from motxl.core.tabs.cover import CoverInfo, cover_tab
 from motxl.errors import MotxlError, os_error_in
 from motxl.render.xlsxwriter_file import render_workbook
+from motxl.workbooks.saving import TEMP_MARK
 from motxl.faces.reports.groups import DIMENSIONS, Group
 
 
-TEMP_PREFIX = ".motxl-tmp-"
+TEMP_PREFIX = TEMP_MARK  # the same mark as a workbook save's temporary files
 
 
 
