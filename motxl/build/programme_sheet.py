@@ -23,7 +23,7 @@ from motxl.core.grid import Grid, column_index
 from motxl.core.headers import HEADER_TEXT
 from motxl.core.model import FUNDINGS, STATUSES, Programme
 from motxl.core.parse import parse_programme
-from motxl.core.tabs.spec import BLUE, DATE, DAYS, EURO, GREY, LIGHT, NAVY
+from motxl.presentation.spec import BLUE, DATE, DAYS, EURO, GREY, LIGHT, NAVY
 from motxl.workbooks.writing import write_cell
 
 #: Field order of the columns, as the build writes them.

@@ -39,8 +39,8 @@ from motxl.core.headers import HEADER_TEXT, field_of
 from motxl.core.model import Programme
 from motxl.core.parse import parse_programme
 from motxl.core.rollup import roll_up
-from motxl.core.tabs import CONTROLES, SUIVI, SYNTHESE, build_tabs
-from motxl.core.tabs.spec import NAVY, TabSpec
+from motxl.presentation import CONTROLES, SUIVI, SYNTHESE, build_tabs
+from motxl.presentation.spec import NAVY, TabSpec
 from motxl.render.xlsxwriter_file import print_setup
 from motxl.errors import MotxlError
 from motxl.workbooks.preflight import is_open_in_excel, lock_file

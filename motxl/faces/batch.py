@@ -35,10 +35,10 @@ from typing import Iterable, Sequence
 
 from motxl.core.findings import ValidationReport
 from motxl.core.model import Programme
-from motxl.core.tabs.cover import IndexEntry
+from motxl.presentation.cover import IndexEntry
 from motxl.errors import MotxlError
 from motxl.faces.reports.folder import INDEX_FILE, MANIFEST, Manifest, write_index
-from motxl.faces.reports.groups import (ALIASES, DIMENSIONS, Group, dimension_key, group_report,
+from motxl.core.grouping import (ALIASES, DIMENSIONS, Group, dimension_key, group_report,
                                         groups_of, sub_programme)
 from motxl.faces.reports.jobs import (TEMP_PREFIX, ReportJob, ReportResult, describe_error,
                                       report_tabs, run_job, write_report)

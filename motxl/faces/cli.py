@@ -7,11 +7,10 @@ rich prints tables and progress.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import re
 import sys
-from typing import Callable, Sequence
+from typing import Sequence
 
 from motxl import __version__
 from motxl.errors import MotxlError
@@ -50,11 +49,6 @@ def _in_french(message: str) -> str:
     return message
 
 
-def _add_file(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("file", metavar="FICHIER", help="classeur .xlsx ou .xlsm")
-    parser.add_argument("--sheet", default=None, help="feuille du programme (défaut : Programme)")
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = FrenchParser(prog="motxl", description="Contrôle, synthèse et rapports du "
                           "programme de travail de la MOT.")
@@ -62,40 +56,19 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMANDE", parser_class=FrenchParser)
     commands.required = True
 
-    validate = commands.add_parser("validate", help="contrôler la feuille du programme")
-    _add_file(validate)
-    validate.add_argument("--format", choices=("text", "json"), default="text")
-    validate.set_defaults(run=_run_validate)
-
-    for register in _EXTRA_COMMANDS:
-        register(commands)
+    for module in _command_modules():
+        module.register(commands)
     return parser
 
 
-def _run_validate(args: argparse.Namespace) -> int:
-    from motxl.core.checks import validate
-    from motxl.faces.text_output import print_report
-    from motxl.workbooks.reading import read_programme
+def _command_modules() -> list:
+    """The sub-commands, in the order a user meets them: one explicit list."""
+    from motxl.faces import cmd_build, cmd_refresh, cmd_report, cmd_summary, cmd_validate
 
-    programme = read_programme(args.file, args.sheet)
-    report = validate(programme)
-    if args.format == "json":
-        print(json.dumps(report.to_json_dict(), ensure_ascii=False, indent=2))
-    else:
-        print_report(report)
-    return report.exit_code
-
-
-#: Other modules add their sub-commands here (summary, refresh, report, build-workbook).
-_EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = []
-
-
-def _load_extra_commands() -> None:
-    from motxl.faces import commands  # noqa: F401  (registers into _EXTRA_COMMANDS)
+    return [cmd_validate, cmd_summary, cmd_refresh, cmd_report, cmd_build]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    _load_extra_commands()
     args = build_parser().parse_args(argv)
     try:
         return args.run(args)

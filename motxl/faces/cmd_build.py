@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 
-def register(commands) -> None:
+def register(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser(
         "build-workbook",
         help="reconstruire le classeur à macros (Programme2023.xlsm) à partir de ses sources")

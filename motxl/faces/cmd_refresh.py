@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import argparse
 
+from motxl.faces.options import add_programme_file
 
-def register(commands) -> None:
+
+def register(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser("refresh", help="écrire les onglets Synthèse, Suivi et "
                                  "Contrôles dans le classeur")
-    parser.add_argument("file", metavar="FICHIER", help="classeur .xlsx ou .xlsm")
-    parser.add_argument("--sheet", default=None, help="feuille du programme (défaut : Programme)")
-    parser.add_argument("-o", "--output", metavar="SORTIE", default=None,
+    add_programme_file(parser)
+    parser.add_argument("-o", "--output", metavar="FICHIER", default=None,
                         help="écrire dans ce fichier au lieu de modifier FICHIER")
     parser.set_defaults(run=run)
 

@@ -6,6 +6,8 @@ import argparse
 import json
 import sys
 
+from motxl.faces.options import add_format, add_programme_file
+
 DIMENSION_HELP = "axis|objective|funding|border|person|status (ou axe, objectif, financement, " \
                  "frontiere, responsable, statut)"
 
@@ -31,13 +33,11 @@ def _jobs(text: str) -> int:
     return value
 
 
-def register(commands) -> None:
+def register(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser(
         "report", help="rapports : un classeur par axe, objectif, financement, frontière, "
                        "responsable ou statut, et un index")
-    parser.add_argument("file", metavar="FICHIER", help="classeur .xlsx ou .xlsm")
-    parser.add_argument("--sheet", default=None, metavar="FEUILLE",
-                        help="feuille du programme (défaut : Programme)")
+    add_programme_file(parser)
     parser.add_argument("--by", dest="by", action="append", type=_dimension, required=True,
                         metavar="REGROUPEMENT",
                         help=f"{DIMENSION_HELP} ; répétez --by pour plusieurs jeux de rapports")
@@ -47,7 +47,7 @@ def register(commands) -> None:
                         help="convertir aussi chaque rapport en PDF (LibreOffice requis)")
     parser.add_argument("--jobs", type=_jobs, default=1, metavar="N",
                         help="nombre de processus en parallèle (défaut : 1)")
-    parser.add_argument("--format", choices=("text", "json"), default="text")
+    add_format(parser)
     parser.set_defaults(run=run)
 
 

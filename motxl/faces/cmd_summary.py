@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import argparse
+
+from motxl.faces.options import add_format, add_programme_file
 import json
 
 
-def register(commands) -> None:
+def register(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser("summary", help="synthèse : actions, jours et euros par niveau")
-    parser.add_argument("file", metavar="FICHIER", help="classeur .xlsx ou .xlsm")
-    parser.add_argument("--sheet", default=None, help="feuille du programme (défaut : Programme)")
-    parser.add_argument("--format", choices=("text", "json"), default="text")
+    add_programme_file(parser)
+    add_format(parser)
     parser.set_defaults(run=run)
 
 

@@ -129,7 +129,7 @@ def _read(book, sheets):
 
 def _tabs(programme, report, name: str):
     from motxl.core.rollup import roll_up
-    from motxl.core.tabs import build_tabs
+    from motxl.presentation import build_tabs
 
     return {tab.name: tab for tab in build_tabs(programme, report, roll_up(programme),
                                                 now=_now(), source_name=name)}
@@ -143,7 +143,7 @@ def _counts_text(report) -> str:
 
 def _validate(book) -> _Outcome:
     from motxl.core.checks import validate as check
-    from motxl.core.tabs import CONTROLES
+    from motxl.presentation import CONTROLES
     from motxl.render.xlwings_live import SheetFinder, render_tab
 
     sheets = SheetFinder(book)
@@ -172,7 +172,7 @@ def _validate(book) -> _Outcome:
 
 def _refresh(book) -> _Outcome:
     from motxl.core.checks import validate as check
-    from motxl.core.tabs import CONTROLES, OWN_TABS, SYNTHESE
+    from motxl.presentation import CONTROLES, OWN_TABS, SYNTHESE
     from motxl.render.xlwings_live import SheetFinder, render_tab
 
     sheets = SheetFinder(book)

@@ -1,4 +1,4 @@
-"""Render adapters: draw a ``motxl.core.tabs.spec.TabSpec`` into a workbook.
+"""Render adapters: draw a ``motxl.presentation.spec.TabSpec`` into a workbook.
 
 Each adapter lives in its own module and imports its library lazily, so importing one adapter
 never pulls in another's dependencies:

@@ -1,6 +1,6 @@
 """Render TabSpecs into a new workbook file with XlsxWriter (no Excel, no macros).
 
-The TabSpec contract (motxl.core.tabs.spec) is shared with the openpyxl and xlwings adapters;
+The TabSpec contract (motxl.presentation.spec) is shared with the openpyxl and xlwings adapters;
 this one follows it to the letter:
 
 * block values are written whole: str always with ``write_string`` (a label starting with ``=``
@@ -29,7 +29,7 @@ from dataclasses import fields, replace
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
-from motxl.core.tabs.spec import (CONDITIONAL_STYLES, DATE, STYLES, Area, Chart, Style, TabSpec,
+from motxl.presentation.spec import (CONDITIONAL_STYLES, DATE, STYLES, Area, Chart, Style, TabSpec,
                                   Table)
 
 #: Options every workbook motxl writes with XlsxWriter gets: text stays text.

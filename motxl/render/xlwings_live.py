@@ -33,7 +33,7 @@ from dataclasses import dataclass, field, fields
 from typing import Any, Iterable, Sequence
 
 from motxl.core.grid import Grid, column_letter, normalize_value
-from motxl.core.tabs.spec import (CONDITIONAL_STYLES, STYLES, Area, Chart, Link, Style,
+from motxl.presentation.spec import (CONDITIONAL_STYLES, STYLES, Area, Chart, Link, Style,
                                   TabSpec)
 from motxl.core.text import fold
 

@@ -1,7 +1,7 @@
 """``motxl refresh``: write the Synthèse, Suivi and Contrôles tabs into a workbook file.
 
 The programme is read with python-calamine (``read_programme``), checked and rolled up; the tabs
-are described by ``motxl.core.tabs.build_tabs``, drawn with the XlsxWriter adapter into a
+are described by ``motxl.presentation.build_tabs``, drawn with the XlsxWriter adapter into a
 temporary .xlsx and spliced into a copy of the workbook (``motxl.workbooks.splice``): every
 other part of the file (programme sheet, VBA project, buttons, other sheets...) is copied byte
 for byte. A tab that already exists keeps its place, VBA code name and buttons; a missing one
@@ -39,7 +39,7 @@ class RefreshResult:
 
 
 def _own_tab_names() -> tuple[str, ...]:
-    from motxl.core.tabs.names import OWN_TABS
+    from motxl.presentation.names import OWN_TABS
 
     return OWN_TABS
 
@@ -49,7 +49,7 @@ def refresh_file(path: str | Path, *, sheet: str | None = None, output: str | Pa
     """Write the three tabs into ``path`` (in place) or into ``output``; MotxlError if refused."""
     from motxl.core.checks import validate
     from motxl.core.rollup import roll_up
-    from motxl.core.tabs import build_tabs
+    from motxl.presentation import build_tabs
     from motxl.workbooks.reading import read_programme
 
     started = time.perf_counter()

@@ -10,7 +10,7 @@ from motxl.build.workbook import (FIGURES_NAME, SEED_NAME, programme_rows,
                                   read_example_figures)
 from motxl.core.grid import Grid
 from motxl.core.parse import parse_programme
-from motxl.core.tabs.spec import TabSpec
+from motxl.presentation.spec import TabSpec
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCE = ROOT / "workbook" / "source"

@@ -19,7 +19,7 @@ import motxl
 import motxl.faces.excel as excel
 from motxl.core.checks import validate as check
 from motxl.core.rollup import roll_up
-from motxl.core.tabs import CONTROLES, OWN_TABS, SUIVI, SYNTHESE, build_tabs
+from motxl.presentation import CONTROLES, OWN_TABS, SUIVI, SYNTHESE, build_tabs
 from motxl.render.xlwings_live import excel_text
 from motxl.workbooks.reading import read_programme
 from motxl.workbooks.writing import save_sheets

@@ -8,7 +8,7 @@ from dataclasses import fields
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from motxl.core.tabs.spec import STYLES, Area, Link, Style, StyleRange, TabSpec
+from motxl.presentation.spec import STYLES, Area, Link, Style, StyleRange, TabSpec
 from motxl.render.xlwings_live import (MAX_ADDRESS, addresses, coalesce, column_runs,
                                        excel_text, group_styles, link_formula, row_runs)
 

@@ -14,7 +14,7 @@ import python_calamine
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from motxl.core.tabs.spec import (CONDITIONAL_STYLES, DATE, EURO, STYLES, Area, Block, Chart,
+from motxl.presentation.spec import (CONDITIONAL_STYLES, DATE, EURO, STYLES, Area, Block, Chart,
                                   ConditionalFormat, Link, PrintSetup, Series, Style,
                                   StyleRange, Table, TabSpec)
 from motxl.render.xlsxwriter_file import (FormatCache, cell_style_names, merge_styles,
@@ -241,7 +241,7 @@ def test_lead_tabs_render(tmp_path, make_programme):
     """The shared tab descriptions (Synthèse, Suivi, Contrôles) render and read back."""
     from motxl.core.checks import validate
     from motxl.core.rollup import roll_up
-    from motxl.core.tabs import build_tabs
+    from motxl.presentation import build_tabs
     from motxl.workbooks.reading import read_programme
 
     path = make_programme([

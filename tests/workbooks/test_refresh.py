@@ -22,7 +22,7 @@ import pytest
 
 from motxl.core.checks import validate
 from motxl.core.rollup import roll_up
-from motxl.core.tabs import build_tabs
+from motxl.presentation import build_tabs
 from motxl.errors import MotxlError
 from motxl.workbooks.reading import read_programme
 from motxl.workbooks.refresh import refresh_file

@@ -49,7 +49,7 @@ def _splice_writer(source: Path):
 
     from motxl.core.checks import validate
     from motxl.core.rollup import roll_up
-    from motxl.core.tabs import build_tabs
+    from motxl.presentation import build_tabs
     from motxl.render.xlsxwriter_file import render_workbook
     from motxl.workbooks.reading import read_programme
     from motxl.workbooks.splice import splice_tabs

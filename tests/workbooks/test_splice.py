@@ -21,8 +21,8 @@ from defusedxml import ElementTree
 
 from motxl.core.checks import validate
 from motxl.core.rollup import roll_up
-from motxl.core.tabs import build_tabs
-from motxl.core.tabs.spec import DAYS, EURO
+from motxl.presentation import build_tabs
+from motxl.presentation.spec import DAYS, EURO
 from motxl.workbooks import opc
 from motxl.workbooks.reading import read_programme
 from motxl.workbooks.refresh import refresh_file

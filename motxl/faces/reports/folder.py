@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
 
-from motxl.core.tabs.cover import IndexEntry, index_tab
+from motxl.presentation.cover import IndexEntry, index_tab
 from motxl.render.xlsxwriter_file import FormatCache, StyleMap, new_workbook, render_tabs
-from motxl.faces.reports.groups import DIMENSIONS
+from motxl.core.grouping import DIMENSIONS
 from motxl.faces.reports.jobs import write_atomically
 from motxl.faces.reports.naming import SAFE_STEM
 

@@ -14,11 +14,11 @@ from typing import Any, Callable
 from motxl.core.findings import ValidationReport
 from motxl.core.model import Programme
 from motxl.core.rollup import Rollup, roll_up
-from motxl.core.tabs.cover import CoverInfo, cover_tab
+from motxl.presentation.cover import CoverInfo, cover_tab
 from motxl.errors import MotxlError, os_error_in
 from motxl.render.xlsxwriter_file import render_workbook
 from motxl.workbooks.saving import TEMP_MARK
-from motxl.faces.reports.groups import DIMENSIONS, Group
+from motxl.core.grouping import DIMENSIONS, Group
 
 
 TEMP_PREFIX = TEMP_MARK  # the same mark as a workbook save's temporary files
@@ -62,7 +62,7 @@ class ReportResult:
 
 def report_tabs(job: ReportJob, rollup: Rollup) -> list:
     """[Couverture, Synthèse, Suivi, Contrôles] for one group."""
-    from motxl.core.tabs import build_tabs
+    from motxl.presentation import build_tabs
 
     group = job.group
     tabs = build_tabs(job.programme, job.report, rollup, now=job.now,

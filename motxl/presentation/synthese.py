@@ -6,9 +6,9 @@ import datetime as dt
 
 from motxl.core.model import FUNDINGS
 from motxl.core.rollup import Figures, LevelFigures, Rollup
-from motxl.core.tabs.builder import TabBuilder
-from motxl.core.tabs.names import SYNTHESE
-from motxl.core.tabs.spec import Area, Chart, PrintSetup, Series, TabSpec
+from motxl.presentation.builder import TabBuilder
+from motxl.presentation.names import SYNTHESE
+from motxl.presentation.spec import Area, Chart, PrintSetup, Series, TabSpec
 
 FIGURE_HEADERS = ["Actions", "dont en attente", "Jours prévus", "Jours réalisés", "Taux jours",
                   "Budget prévu (€)", "Dépensé (€)", "Taux budget"]

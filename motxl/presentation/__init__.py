@@ -7,11 +7,11 @@ import datetime as dt
 from motxl.core.findings import ValidationReport
 from motxl.core.model import Programme
 from motxl.core.rollup import Rollup
-from motxl.core.tabs.controles import controles_tab
-from motxl.core.tabs.names import CONTROLES, OWN_TABS, SUIVI, SYNTHESE
-from motxl.core.tabs.spec import TabSpec
-from motxl.core.tabs.suivi import suivi_tab
-from motxl.core.tabs.synthese import synthese_tab
+from motxl.presentation.controles import controles_tab
+from motxl.presentation.names import CONTROLES, OWN_TABS, SUIVI, SYNTHESE
+from motxl.presentation.spec import TabSpec
+from motxl.presentation.suivi import suivi_tab
+from motxl.presentation.synthese import synthese_tab
 
 __all__ = ["build_tabs", "OWN_TABS", "SYNTHESE", "SUIVI", "CONTROLES", "TabSpec"]
 

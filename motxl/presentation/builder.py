@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
-from motxl.core.tabs.spec import Area, Block, StyleRange, TabSpec
+from motxl.presentation.spec import Area, Block, StyleRange, TabSpec
 
 
 class TabBuilder:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 from motxl.core.model import Action, Programme
-from motxl.core.tabs.builder import TabBuilder
-from motxl.core.tabs.names import SUIVI
-from motxl.core.tabs.spec import (Area, ConditionalFormat, PrintSetup, Table, TabSpec)
-from motxl.core.tabs.synthese import situation_line
+from motxl.presentation.builder import TabBuilder
+from motxl.presentation.names import SUIVI
+from motxl.presentation.spec import (Area, ConditionalFormat, PrintSetup, Table, TabSpec)
+from motxl.presentation.synthese import situation_line
 
 HEADER = ["Axe", "Objectif", "Sous-objectif", "Libellé", "Responsable", "Financement",
           "Statut", "Échéance", "Jours prévus", "Jours réalisés", "Budget prévu (€)",

@@ -4,9 +4,9 @@ import datetime as dt
 
 from motxl.core.checks import validate
 from motxl.core.rollup import roll_up
-from motxl.core.tabs import CONTROLES, SUIVI, SYNTHESE, build_tabs
-from motxl.core.tabs.spec import STYLES, CONDITIONAL_STYLES
-from motxl.core.tabs.suivi import HEADER as SUIVI_HEADER
+from motxl.presentation import CONTROLES, SUIVI, SYNTHESE, build_tabs
+from motxl.presentation.spec import STYLES, CONDITIONAL_STYLES
+from motxl.presentation.suivi import HEADER as SUIVI_HEADER
 from motxl.workbooks.reading import read_programme
 from tests.core.test_rollup import KNOWN
 

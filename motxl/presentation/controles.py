@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 from motxl.core.findings import RULES, SEVERITY_FR, ValidationReport
-from motxl.core.tabs.builder import TabBuilder
-from motxl.core.tabs.names import CONTROLES
-from motxl.core.tabs.spec import Area, Link, PrintSetup, TabSpec
-from motxl.core.tabs.synthese import situation_line
+from motxl.presentation.builder import TabBuilder
+from motxl.presentation.names import CONTROLES
+from motxl.presentation.spec import Area, Link, PrintSetup, TabSpec
+from motxl.presentation.synthese import situation_line
 
 HEADER = ["Gravité", "Règle", "Intitulé", "Cellule", "Message"]
 WIDTHS = [15, 20, 26, 10, 100]

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any, Sequence
 
 from motxl.core.rollup import Figures, Rollup
-from motxl.core.tabs.builder import TabBuilder
-from motxl.core.tabs.spec import Area, Chart, Link, PrintSetup, Series, Table, TabSpec
+from motxl.presentation.builder import TabBuilder
+from motxl.presentation.spec import Area, Chart, Link, PrintSetup, Series, Table, TabSpec
 
 COVER = "Couverture"
 INDEX = "Rapports"

@@ -1,0 +1,29 @@
+"""``motxl validate FILE``: the findings of the checks, as text or JSON."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from motxl.faces.options import add_format, add_programme_file
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser("validate", help="contrôler la feuille du programme")
+    add_programme_file(parser)
+    add_format(parser)
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from motxl.core.checks import validate
+    from motxl.faces.text_output import print_report
+    from motxl.workbooks.reading import read_programme
+
+    programme = read_programme(args.file, args.sheet)
+    report = validate(programme)
+    if args.format == "json":
+        print(json.dumps(report.to_json_dict(), ensure_ascii=False, indent=2))
+    else:
+        print_report(report)
+    return report.exit_code
