@@ -7,6 +7,7 @@ import datetime as dt
 from motxl.core.findings import ValidationReport
 from motxl.core.model import Programme
 from motxl.core.rollup import Rollup
+from motxl.core.situation import Situation, resolve
 from motxl.presentation.controles import controles_tab
 from motxl.presentation.names import CONTROLES, OWN_TABS, SUIVI, SYNTHESE
 from motxl.presentation.spec import TabSpec
@@ -17,16 +18,23 @@ __all__ = ["build_tabs", "OWN_TABS", "SYNTHESE", "SUIVI", "CONTROLES", "TabSpec"
 
 
 def build_tabs(programme: Programme, report: ValidationReport, rollup: Rollup, *,
-               now: dt.datetime | None = None, source_name: str = "",
-               title_prefix: str = "") -> list[TabSpec]:
-    """[Synthèse, Suivi, Contrôles] for a programme (or a group of it, with a title prefix)."""
-    now = (now or dt.datetime.now()).replace(second=0, microsecond=0)
+               situation: Situation | None = None, now: dt.datetime | None = None,
+               source_name: str = "", title_prefix: str = "",
+               links: bool = True) -> list[TabSpec]:
+    """[Synthèse, Suivi, Contrôles] for a programme (or a group of it, with a title prefix),
+    as of ``situation``: else the rollup's date, else the day of ``now`` (the clock).
+    ``links``: Suivi links to the programme sheet (False for reports, which do not hold it)."""
+    if situation is None:
+        today = (now or dt.datetime.now()).date()
+        situation = resolve(rollup.as_of, None, today=today)
     source_name = source_name or programme.source
     year = f" {programme.year}" if programme.year else ""
     base = f"{title_prefix}Programme de travail{year}"
     return [
-        synthese_tab(rollup, now=now, source_name=source_name, title=f"{base} — Synthèse"),
-        suivi_tab(programme, now=now, source_name=source_name,
-                  title=f"{base} — Suivi des actions"),
-        controles_tab(report, now=now, source_name=source_name, title=f"{base} — Contrôles"),
+        synthese_tab(rollup, situation=situation, source_name=source_name,
+                     title=f"{base} — Synthèse"),
+        suivi_tab(programme, situation=situation, source_name=source_name,
+                  title=f"{base} — Suivi des actions", links=links),
+        controles_tab(report, situation=situation, source_name=source_name,
+                      title=f"{base} — Contrôles"),
     ]

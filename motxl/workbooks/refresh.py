@@ -17,6 +17,7 @@ import time
 import zipfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from motxl.errors import MotxlError
 from motxl.workbooks.preflight import check_workbook_file
@@ -45,12 +46,16 @@ def _own_tab_names() -> tuple[str, ...]:
 
 
 def refresh_file(path: str | Path, *, sheet: str | None = None, output: str | Path | None = None,
-                 now: dt.datetime | None = None) -> RefreshResult:
-    """Write the three tabs into ``path`` (in place) or into ``output``; MotxlError if refused."""
+                 now: dt.datetime | None = None, as_of: Any = None) -> RefreshResult:
+    """Write the three tabs into ``path`` (in place) or into ``output``; MotxlError if refused.
+
+    The tabs are "as of" ``as_of``, else the workbook's DateSituation cell, else the day of
+    ``now`` (the clock, today when None)."""
     from motxl.core.checks import validate
     from motxl.core.rollup import roll_up
     from motxl.presentation import build_tabs
     from motxl.workbooks.reading import read_programme
+    from motxl.workbooks.situation_cell import situation_of
 
     started = time.perf_counter()
     source = Path(path)
@@ -66,9 +71,10 @@ def refresh_file(path: str | Path, *, sheet: str | None = None, output: str | Pa
         raise MotxlError(f"La feuille du programme s'appelle « {programme.sheet} », nom "
                          "réservé à un onglet que motxl réécrit : renommez-la (par exemple "
                          "« Programme »).")
+    situation = situation_of(source, as_of, today=now.date() if now else None)
     report = validate(programme)
-    rollup = roll_up(programme)
-    tabs = build_tabs(programme, report, rollup, now=now, source_name=source.name)
+    rollup = roll_up(programme, situation.date)
+    tabs = build_tabs(programme, report, rollup, situation=situation, source_name=source.name)
 
     existing = _sheet_names(source)
     tabs = [_renamed(spec, existing) for spec in tabs]

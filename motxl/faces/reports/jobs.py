@@ -14,6 +14,7 @@ from typing import Any, Callable
 from motxl.core.findings import ValidationReport
 from motxl.core.model import Programme
 from motxl.core.rollup import Rollup, roll_up
+from motxl.core.situation import Situation
 from motxl.presentation.cover import CoverInfo, cover_tab
 from motxl.errors import MotxlError, os_error_in
 from motxl.render.xlsxwriter_file import render_workbook
@@ -40,6 +41,7 @@ class ReportJob:
     directory: str
     now: dt.datetime
     source_name: str
+    situation: Situation | None = None  # the situation date of the tabs (today when None)
 
 
 @dataclass
@@ -65,8 +67,9 @@ def report_tabs(job: ReportJob, rollup: Rollup) -> list:
     from motxl.presentation import build_tabs
 
     group = job.group
-    tabs = build_tabs(job.programme, job.report, rollup, now=job.now,
-                      source_name=job.source_name, title_prefix=f"{group.title} — ")
+    tabs = build_tabs(job.programme, job.report, rollup, situation=job.situation, now=job.now,
+                      source_name=job.source_name, title_prefix=f"{group.title} — ",
+                      links=False)
     names = {t.name for t in tabs}
     for tab in tabs:  # the programme sheet is not in the report: its links would be broken
         tab.links = [link for link in tab.links if link.sheet in names]
@@ -82,7 +85,7 @@ def report_tabs(job: ReportJob, rollup: Rollup) -> list:
 def write_report(job: ReportJob) -> ReportResult:
     """Build and write one group's report (atomically); raises on failure."""
     start = time.perf_counter()
-    rollup = roll_up(job.programme)
+    rollup = roll_up(job.programme, job.situation.date if job.situation else job.now.date())
     tabs = report_tabs(job, rollup)
     path = Path(job.directory) / f"{job.stem}.xlsx"
     properties = {"title": f"Rapport — {job.group.title}",
