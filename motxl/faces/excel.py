@@ -127,12 +127,25 @@ def _read(book, sheets):
     return sheet, programme, name
 
 
-def _tabs(programme, report, name: str):
+def _situation(book):
+    """The situation date: the workbook's ``DateSituation`` cell when filled, else today (the
+    same rule as the command line without --as-of); a cell holding no date stops the button
+    with a French message."""
+    from motxl.core.situation import NAME, resolve
+
+    names = book.names
+    value = names[NAME].refers_to_range.value if NAME in names else None
+    return resolve(None, value, today=_now().date())
+
+
+def _tabs(programme, report, name: str, book):
     from motxl.core.rollup import roll_up
     from motxl.presentation import build_tabs
 
-    return {tab.name: tab for tab in build_tabs(programme, report, roll_up(programme),
-                                                now=_now(), source_name=name)}
+    situation = _situation(book)
+    return {tab.name: tab for tab in build_tabs(programme, report,
+                                                roll_up(programme, situation.date),
+                                                situation=situation, source_name=name)}
 
 
 def _counts_text(report) -> str:
@@ -149,7 +162,7 @@ def _validate(book) -> _Outcome:
     sheets = SheetFinder(book)
     sheet, programme, name = _read(book, sheets)
     report = check(programme)
-    tab = _tabs(programme, report, name)[CONTROLES]
+    tab = _tabs(programme, report, name, book)[CONTROLES]
     render_tab(sheets.get(CONTROLES, create=True), tab)
     first_error = next((f for f in report.findings if f.severity == "error"), None)
     sheet.activate()
@@ -178,7 +191,7 @@ def _refresh(book) -> _Outcome:
     sheets = SheetFinder(book)
     _, programme, name = _read(book, sheets)
     report = check(programme)
-    tabs = _tabs(programme, report, name)
+    tabs = _tabs(programme, report, name, book)
     for tab_name in OWN_TABS:
         render_tab(sheets.get(tab_name, create=True), tabs[tab_name])
     sheets.get(SYNTHESE).activate()

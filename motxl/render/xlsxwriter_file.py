@@ -391,10 +391,17 @@ class _Renderer:
                 ws.write_datetime(row, col, value, date_fmt)
             else:
                 _write_value(ws, row, col, value, None)
+        heights.update(fixed)
+        outlined = outline_rows(spec)
         for row, height in heights.items():
-            ws.set_row(row, height)
-        for row, height in fixed.items():
-            ws.set_row(row, height)
+            if row not in outlined:
+                ws.set_row(row, height)
+        for row, options in outlined.items():
+            ws.set_row(row, heights.get(row), None, options)
+        if spec.outline is not None:
+            ws.outline_settings(True, False, True, False)  # +/− buttons above the detail
+        if spec.page_breaks:
+            ws.set_h_pagebreaks(sorted(spec.page_breaks))
 
         for link in spec.links:
             target = f"internal:{quote_sheet(link.sheet)}!{link.cell}"
@@ -451,8 +458,11 @@ class _Renderer:
                                           if kind == "pie" else "center"}
                 count = ((cats.last_row - cats.first_row + 1)
                          * (cats.last_col - cats.first_col + 1))
-                options["points"] = [{"fill": {"color": "#" + ROUND_PALETTE[i % len(
-                    ROUND_PALETTE)]}} for i in range(count)]
+                colours = series.point_colors or tuple(
+                    ROUND_PALETTE[i % len(ROUND_PALETTE)] for i in range(count))
+                options["points"] = [{"fill": {"color": "#" + c}} for c in colours]
+            elif series.point_colors:
+                options["points"] = [{"fill": {"color": "#" + c}} for c in series.point_colors]
             elif series.color:
                 options["fill"] = {"color": "#" + series.color}
                 options["border"] = {"color": "#" + series.color}
@@ -480,6 +490,23 @@ class _Renderer:
                 xl_chart.set_legend({"none": True})
         ws.insert_chart(chart.anchor[0], chart.anchor[1], xl_chart,
                         {"object_position": 1})
+
+def outline_rows(spec: TabSpec) -> dict[int, dict[str, Any]]:
+    """XlsxWriter's row options for the tab's outline: each detail row's level, folded when
+    deeper than the levels shown, and the row above a folded run marked collapsed."""
+    outline = spec.outline
+    if outline is None:
+        return {}
+    options: dict[int, dict[str, Any]] = {}
+    for row, level in outline.levels.items():
+        options[row] = {"level": min(level, 7)}
+        if level > outline.shown:
+            options[row]["hidden"] = True
+    for first, _ in outline.runs(outline.shown + 1):
+        above = options.setdefault(first - 1, {})
+        above["collapsed"] = True
+    return options
+
 
 def print_setup(ws, spec: TabSpec) -> None:
     """The tab's page set-up: A4 (French offices), orientation, one page wide, titles, header."""
