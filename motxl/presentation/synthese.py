@@ -164,6 +164,7 @@ def synthese_tab(rollup: Rollup, *, situation: Situation, source_name: str,
 
     # 4. Groupings: the key spans columns A and B (no empty label column), borders get names.
     funding_area = None
+    person_chart: tuple[int, Area, int, int] | None = None
     for title_text, key_name, groups, with_total in (
             ("Par financement", "Financement", rollup.by_funding, True),
             ("Par frontière (actions étiquetées seulement)", "Frontière",
@@ -193,7 +194,7 @@ def synthese_tab(rollup: Rollup, *, situation: Situation, source_name: str,
         if key_name == "Responsable" and len(groups) > 1:
             b.skip()
             height = max(240, 26 * len(groups) + 80)
-            _person_chart(spec, b.row, area, len(groups), height)
+            person_chart = (b.row, area, len(groups), height)
             b.skip(math.ceil(height * 0.75 / 15) + 1)
     b.skip()
     note = b.line([
@@ -205,6 +206,8 @@ def synthese_tab(rollup: Rollup, *, situation: Situation, source_name: str,
     spec.row_heights[note] = 45
     if chart_row is not None:
         _charts(spec, chart_row, axes_area, len(rollup.axes), funding_area, len(rollup.by_funding))
+    if person_chart is not None:
+        _person_chart(spec, *person_chart)
 
     spec.column_widths = {0: 11, 1: LABEL_WIDTH, **{c: 11 for c in range(2, width)}}
     for offset in (PLANNED, SPENT, PLANNED + 2):

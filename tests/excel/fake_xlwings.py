@@ -914,9 +914,13 @@ def xlwings_value(value: Any) -> Any:
 
 
 def make_book(programme_rows: list[list[Any]], *, fullname: str = r"C:\MOT\Programme2023.xlsm",
-              sheets: tuple[str, ...] = ("Synthèse", "Suivi", "Contrôles")) -> FakeBook:
-    """A fake workbook whose Programme sheet holds ``programme_rows`` (row 1 first)."""
+              sheets: tuple[str, ...] = ("Synthèse", "Suivi", "Contrôles"),
+              names: dict[str, tuple[str, str]] | None = None) -> FakeBook:
+    """A fake workbook whose Programme sheet holds ``programme_rows`` (row 1 first); ``names``
+    are its defined names (name → (sheet, cell))."""
     book = FakeBook(fullname)
+    for name, (sheet, cell) in (names or {}).items():
+        book._define_name(name, sheet, cell)
     book._add_sheet("Programme", [[xlwings_value(v) for v in row] for row in programme_rows])
     for name in sheets:
         book._add_sheet(name)
