@@ -92,11 +92,12 @@ def run(args: argparse.Namespace) -> int:
     from motxl.faces.terminal import one_line
     from motxl.workbooks.reading import read_programme
 
-    from motxl.workbooks.situation_cell import situation_of
+    from motxl.workbooks.situation_cell import check_as_of, situation_of
 
     errors = Console(stderr=True, highlight=False)
-    situation = situation_of(args.file, args.as_of)
+    check_as_of(args.as_of)
     programme = read_programme(args.file, args.sheet)
+    situation = situation_of(args.file, args.as_of)
     result = run_batch(programme, args.by, args.output, jobs=args.jobs, pdf=args.pdf,
                        progress=_RichProgress(errors), situation=situation)
     for line in result.failures:

@@ -19,10 +19,12 @@ def register(commands: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from motxl.core.rollup import roll_up
     from motxl.workbooks.reading import read_programme
-    from motxl.workbooks.situation_cell import situation_of
+    from motxl.workbooks.situation_cell import check_as_of, situation_of
 
+    check_as_of(args.as_of)
+    programme = read_programme(args.file, args.sheet)
     situation = situation_of(args.file, args.as_of)
-    rollup = roll_up(read_programme(args.file, args.sheet), situation.date)
+    rollup = roll_up(programme, situation.date)
     if args.format == "json":
         data = rollup.to_json_dict()
         data.update(as_of=situation.date.isoformat(), as_of_source=situation.source)

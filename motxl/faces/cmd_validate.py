@@ -21,9 +21,9 @@ def run(args: argparse.Namespace) -> int:
     from motxl.faces.text_output import print_report
     from motxl.workbooks.reading import read_programme
 
-    from motxl.workbooks.situation_cell import situation_of
+    from motxl.workbooks.situation_cell import check_as_of
 
-    situation_of(args.file, args.as_of)  # a date that cannot be read stops here (exit 2)
+    check_as_of(args.as_of)  # the checks need no date, but a wrong one is still refused
     programme = read_programme(args.file, args.sheet)
     report = validate(programme)
     if args.format == "json":

@@ -69,13 +69,16 @@ def column_points(width_chars: float) -> float:
 
 
 def page_breaks(spec: TabSpec, keep: list[tuple[int, int]],
-                heights: dict[int, float] | None = None) -> list[int]:
-    """Rows before which a page must start so that no ``(first, last)`` run of rows (a section
-    title, its header and first rows) is split across two pages.
+                heights: dict[int, float] | None = None, force: tuple[int, ...] = ()) -> list[int]:
+    """Rows before which a page starts: every page of the tab, chosen here, so that no
+    ``(first, last)`` run of rows (a section title, its header and first rows) is split.
 
     The page is scaled to fit one page wide, as the tabs print; row heights are the spec's,
-    else ``heights`` (estimates for wrapped text), else Excel's default. An estimate, kept on
-    the safe side: a break a few rows early costs a little paper, a title alone costs a reader.
+    else ``heights`` (estimates for wrapped text), else Excel's default 15 points; rows folded
+    by the outline count for nothing. Every page end is a break of ours, computed for Excel's
+    row height: a program that draws rows smaller (LibreOffice without Calibri) fills pages
+    less but never ends one elsewhere, so a title never ends a page. ``force``: rows that
+    always start a page (the section after an outline, which grows when unfolded).
     """
     area = spec.used_area()
     if area is None:
@@ -85,8 +88,13 @@ def page_breaks(spec: TabSpec, keep: list[tuple[int, int]],
     scale = min(1.0, PAGE_WIDTH_PT / width) if width else 1.0
     page = PAGE_HEIGHT_PT / scale
     heights = heights or {}
+    folded = set()
+    if spec.outline is not None:
+        folded = {r for r, level in spec.outline.levels.items() if level > spec.outline.shown}
 
     def height(row: int) -> float:
+        if row in folded:
+            return 0.0
         return spec.row_heights.get(row) or heights.get(row) or DEFAULT_ROW_PT
 
     repeated = 0.0
@@ -95,14 +103,27 @@ def page_breaks(spec: TabSpec, keep: list[tuple[int, int]],
         repeated = sum(height(r) for r in range(first, last + 1))
     starts = {first: last for first, last in keep}
     breaks: list[int] = []
-    used = 0.0
-    for row in range(0, area.last_row + 1):
+    used, row, block_start = 0.0, 0, None
+    while row <= area.last_row:
         if row in starts:
+            block_start = row
             need = sum(height(r) for r in range(row, starts[row] + 1))
-            if used + need > page and need <= page - repeated:
-                breaks.append(row)
+            if row in force or (used + need > page and need <= page - repeated):
+                if used > repeated:
+                    breaks.append(row)
                 used = repeated
-        if used + height(row) > page:  # the page ends here by itself
-            used = repeated
+        elif block_start is not None and row > starts[block_start]:
+            block_start = None
+        if used + height(row) > page and used > repeated:  # the page is full: break here,
+            at = block_start if block_start is not None and block_start in starts else row
+            if not breaks or breaks[-1] != at:  # or before the title it belongs to
+                breaks.append(at)
+                used = repeated
+                row = at
+                block_start = None
+                used += height(row)
+                row += 1
+                continue
         used += height(row)
-    return breaks
+        row += 1
+    return sorted(set(breaks))

@@ -4,6 +4,8 @@
     green  done (réalisé)                       grey   abandoned
     blue   not started (à lancer)               none   under way (en cours)
 
+Fundings get colours of their own (``FUNDING_COLOURS``), none of the status colours.
+
 A state's colour comes in two tones: ``fill``/``text`` for cells (light fill, dark text, readable
 when printed in black and white) and ``solid`` for chart bars and slices. Action states are
 those of ``motxl.core.situation`` (their precedence is documented there); statuses are the
@@ -44,6 +46,16 @@ STATUS_TONES: dict[str, Tone] = {
 assert set(STATUS_TONES) == set(STATUSES)
 #: Names of the conditional-format looks (spec.CONDITIONAL_STYLES) by tone.
 TONE_NAMES = {"red": RED, "amber": AMBER, "green": GREEN, "grey": GREY, "blue": BLUE}
+
+
+#: Fundings are not states: their colours are none of the above (a grey or green slice would
+#: read as "abandoned" or "done").
+FUNDING_COLOURS = {"Socle": "2F5597", "Sur-mesure": "7030A0", "Marché public": "843C0C",
+                   "Non précisé": "C9A0DC"}
+
+
+def funding_colour(funding: str) -> str:
+    return FUNDING_COLOURS.get(funding, "C9A0DC")
 
 
 def tone_name(tone: Tone) -> str:

@@ -18,7 +18,7 @@ from motxl.core.situation import Situation
 from motxl.core.text import border_name, without_funding_tag
 from motxl.presentation.builder import TabBuilder, page_breaks
 from motxl.presentation.names import SYNTHESE
-from motxl.presentation.palette import status_colour
+from motxl.presentation.palette import funding_colour, status_colour
 from motxl.presentation.spec import Area, Chart, Outline, PrintSetup, Series, TabSpec
 
 FIGURE_HEADERS = ["Actions", "dont en attente", "En retard", "Jours prévus", "Jours réalisés",
@@ -205,7 +205,8 @@ def synthese_tab(rollup: Rollup, *, situation: Situation, source_name: str,
         "frontières compte dans chacune."], "note", merge_to=width - 1)
     spec.row_heights[note] = 45
     if chart_row is not None:
-        _charts(spec, chart_row, axes_area, len(rollup.axes), funding_area, len(rollup.by_funding))
+        _charts(spec, chart_row, axes_area, len(rollup.axes), funding_area,
+                list(rollup.by_funding))
     if person_chart is not None:
         _person_chart(spec, *person_chart)
 
@@ -214,7 +215,9 @@ def synthese_tab(rollup: Rollup, *, situation: Situation, source_name: str,
         spec.column_widths[FIRST_FIGURE + offset] = 13
     for c in range(FIRST_FIGURE + len(FIGURE_HEADERS), width):
         spec.column_widths[c] = 13
-    spec.page_breaks = page_breaks(spec, keep, heights)
+    after_detail = next((first for first, _ in keep if first > detail.last_row), None)
+    spec.page_breaks = page_breaks(spec, keep, heights,
+                                   force=(after_detail,) if after_detail is not None else ())
     return spec
 
 
@@ -237,7 +240,7 @@ def _figure_styles(b: TabBuilder, area: Area, *, extra: int) -> None:
 
 
 def _charts(spec: TabSpec, row: int, axes_area: Area, axes: int, funding_area: Area | None,
-            fundings: int) -> None:
+            names: list[str]) -> None:
     first, last = axes_area.first_row + 1, axes_area.first_row + axes  # the axes only
     categories = Area(first, 0, last, 0)
     planned = FIRST_FIGURE + PLANNED
@@ -247,13 +250,15 @@ def _charts(spec: TabSpec, row: int, axes_area: Area, axes: int, funding_area: A
                 Series("Dépensé", categories, Area(first, planned + 1, last, planned + 1),
                        "ED7D31")),
         anchor=(row, 1), width_px=560, height_px=320, number_format='#,##0 "€"'))
+    fundings = len(names)
     if funding_area is None or fundings < 2:
         return
     top, bottom = funding_area.first_row + 1, funding_area.first_row + fundings
+    colours = tuple(funding_colour(name) for name in names)
     spec.charts.append(Chart(
         kind="doughnut", title="Répartition du budget prévu par financement",
         series=(Series("Budget prévu", Area(top, 0, bottom, 0),
-                       Area(top, planned, bottom, planned)),),
+                       Area(top, planned, bottom, planned), point_colors=colours),),
         anchor=(row, 6), width_px=520, height_px=320))
 
 

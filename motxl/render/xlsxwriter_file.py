@@ -23,7 +23,6 @@ import bisect
 import contextlib
 import datetime as dt
 import heapq
-import math
 import re
 from dataclasses import fields, replace
 from pathlib import Path
@@ -237,15 +236,31 @@ LINE_HEIGHT = 15.0  # points per line of 11-point text
 
 
 def _text_lines(text: str, width: float, bold: bool) -> int:
-    """Lines a wrapped text takes in a column ``width`` characters wide (an estimate)."""
+    """Lines a wrapped text takes in a column ``width`` characters wide (an estimate).
+
+    Wrapped word by word, as Excel and LibreOffice do; a column ``width`` wide holds about
+    1.25 × width lower-case characters of the default font, fewer in capitals or bold
+    (measured on LibreOffice's prints: counting characters without words made one-line and
+    two-line labels a line taller than their text)."""
     lines = 0
     for paragraph in text.split("\n"):
         if not paragraph:
             lines += 1
             continue
         upper = sum(1 for ch in paragraph if ch.isupper()) / len(paragraph)
-        factor = (0.78 + 0.3 * upper) * (1.08 if bold else 1.0)
-        lines += max(1, math.ceil(len(paragraph) * factor / max(width - 1.0, 1.0)))
+        per_line = max(width - 1.0, 1.0) * (1.25 - 0.15 * upper) / (1.08 if bold else 1.0)
+        count, used = 1, 0.0
+        for word in paragraph.split():
+            size = len(word) + (1 if used else 0)
+            if used and used + size > per_line:
+                count += 1
+                used = float(len(word))
+            else:
+                used += size
+            while used > per_line:  # a word longer than the line wraps inside itself
+                count += 1
+                used -= per_line
+        lines += count
     return lines
 
 

@@ -55,7 +55,7 @@ def refresh_file(path: str | Path, *, sheet: str | None = None, output: str | Pa
     from motxl.core.rollup import roll_up
     from motxl.presentation import build_tabs
     from motxl.workbooks.reading import read_programme
-    from motxl.workbooks.situation_cell import situation_of
+    from motxl.workbooks.situation_cell import check_as_of, situation_of
 
     started = time.perf_counter()
     source = Path(path)
@@ -65,6 +65,7 @@ def refresh_file(path: str | Path, *, sheet: str | None = None, output: str | Pa
         raise MotxlError(f"{target.name} doit avoir la même extension que {source.name} "
                          f"({source.suffix}) : changez le nom donné à -o.")
     _refuse_if_open(target)
+    check_as_of(as_of)
     programme = read_programme(source, sheet)
     own_names = {name.casefold() for name in _own_tab_names()}
     if programme.sheet.casefold() in own_names:

@@ -81,11 +81,18 @@ def workbook_situation_value(path: str | Path) -> Any:
                          "enregistrez-le de nouveau.") from exc
 
 
+def check_as_of(option: Any) -> None:
+    """Refuse an ``--as-of`` that is no date before anything is read or written."""
+    if option:
+        resolve(option)
+
+
 def situation_of(path: str | Path, option: Any = None, *,
                  today: dt.date | None = None) -> Situation:
     """The situation date of a run on ``path``: ``--as-of``, else its cell, else today.
 
-    The option is checked first, so that a wrong date is reported before the file is read."""
+    Read after the programme: a file that cannot be read is reported by the programme's
+    reader, with its own message."""
     if option:
         return resolve(option)
     return resolve(None, workbook_situation_value(path), today=today)
