@@ -26,7 +26,7 @@ class TabBuilder:
         self.row += 1
         return row
 
-    def table(self, header: Sequence[str], rows: list[list[Any]], col: int = 0,
+    def table(self, header: Sequence[str | None], rows: list[list[Any]], col: int = 0,
               header_height: float = 30) -> Area:
         """A header row (two lines high) and data rows, styled 'header' and 'cell'."""
         top = self.row
