@@ -225,8 +225,6 @@ def _diagnose(book) -> _Outcome:
     import xlwings
 
     import motxl
-    from motxl.build.workbook import xlwings_bas_version
-
     from motxl.render.xlwings_live import engine_of
 
     full, _ = _book_names(book)
@@ -238,6 +236,8 @@ def _diagnose(book) -> _Outcome:
             f"xlwings : {xlwings.__version__}",
             f"Classeur : {full}",
         ]))
+    from motxl.build.workbook import xlwings_bas_version  # not on xlwings Lite's path
+
     try:
         expected = xlwings_bas_version()
     except (OSError, MotxlError):
@@ -254,3 +254,12 @@ def _diagnose(book) -> _Outcome:
                      f"« python -m pip install xlwings=={expected} ».")
         mode = "critical"
     return _Outcome("\n".join(lines), mode)
+
+
+#: The work behind each button, for other faces (xlwings Lite: motxl.faces.lite):
+#: name → (status-bar text, work, quiet).
+BUTTON_WORK: dict[str, tuple[str, Callable[[object], _Outcome], bool]] = {
+    "validate": ("motxl : contrôle du programme en cours…", _validate, False),
+    "refresh_summary": ("motxl : actualisation de la synthèse en cours…", _refresh, False),
+    "diagnose": ("motxl : diagnostic…", _diagnose, True),
+}
