@@ -154,8 +154,11 @@ class Replay:
 
 def engine_calls(actions: list[dict]) -> int:
     """The number of actions with xlwings' own chunking undone: xlwings splits a value write
-    above 100,000 cells into blocks of rows (all its engines do, to bound each request); the
-    consecutive blocks of one write count once."""
+    above ``DEFAULT_MAX_CELLS_PER_WRITE`` cells into blocks of ``budget // columns`` rows (all
+    its engines do, to bound each request); a block that follows a full block of the same
+    columns, just below it, is the same write."""
+    from xlwings.base_classes import DEFAULT_MAX_CELLS_PER_WRITE as budget
+
     count = 0
     previous: dict | None = None
     for action in actions:
@@ -163,6 +166,7 @@ def engine_calls(actions: list[dict]) -> int:
                  and action["sheet_position"] == previous["sheet_position"]
                  and action["start_column"] == previous["start_column"]
                  and action["column_count"] == previous["column_count"]
+                 and previous["row_count"] == budget // previous["column_count"]
                  and action["start_row"] == previous["start_row"] + previous["row_count"])
         count += 0 if chunk else 1
         previous = action
