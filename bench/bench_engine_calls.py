@@ -46,14 +46,15 @@ def on_double(rows, function: str, multi_area: bool) -> tuple[int, int, float]:
 
     book = make_book(rows, fullname=BOOK_FULLNAME)
     saved = live.multi_area_default, xlwings.Book.caller
-    live.multi_area_default = lambda: multi_area
-    xlwings.Book.caller = classmethod(lambda cls: book)
+    setattr(live, "multi_area_default", lambda: multi_area)
+    setattr(xlwings.Book, "caller", classmethod(lambda cls: book))
     try:
         start = time.perf_counter()
         getattr(excel, function)()
         seconds = time.perf_counter() - start
     finally:
-        live.multi_area_default, xlwings.Book.caller = saved
+        setattr(live, "multi_area_default", saved[0])
+        setattr(xlwings.Book, "caller", saved[1])
     return len(book._rec), len(book._rec), seconds
 
 
@@ -67,13 +68,13 @@ def on_remote(rows, function: str, sheets: dict) -> tuple[int, int, float]:
     payload = workbook_payload(dict(sheets, Programme=rows), name=BOOK_NAME)
     book = xlwings.Book(json=copy.deepcopy(payload))
     saved = xlwings.Book.caller
-    xlwings.Book.caller = classmethod(lambda cls: book)
+    setattr(xlwings.Book, "caller", classmethod(lambda cls: book))
     try:
         start = time.perf_counter()
         getattr(excel, function)()
         seconds = time.perf_counter() - start
     finally:
-        xlwings.Book.caller = saved
+        setattr(xlwings.Book, "caller", saved)
     actions = book.json()["actions"]
     return engine_calls(actions), len(actions), seconds
 

@@ -219,34 +219,26 @@ def addresses(parts: Sequence[str], multi_area: bool = True) -> list[str]:
     return chunks
 
 
+def _runs(numbers: Iterable[int]) -> list[tuple[int, int]]:
+    """Sorted distinct numbers → (first, last) of each run of consecutive ones."""
+    runs: list[tuple[int, int]] = []
+    for number in sorted(set(numbers)):
+        if runs and number == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], number)
+        else:
+            runs.append((number, number))
+    return runs
+
+
 def column_runs(columns: Iterable[int]) -> list[str]:
     """0-based columns → 'C:E'-style runs."""
-    cols = sorted(set(columns))
-    runs: list[str] = []
-    start = prev = None
-    for col in cols + [None]:
-        if col is not None and prev is not None and col == prev + 1:
-            prev = col
-            continue
-        if start is not None:
-            runs.append(f"{column_letter(start + 1)}:{column_letter(prev + 1)}")
-        start = prev = col
-    return runs
+    return [f"{column_letter(first + 1)}:{column_letter(last + 1)}"
+            for first, last in _runs(columns)]
 
 
 def row_runs(rows: Iterable[int]) -> list[str]:
     """0-based rows → '5:7'-style runs."""
-    nums = sorted(set(rows))
-    runs: list[str] = []
-    start = prev = None
-    for row in nums + [None]:
-        if row is not None and prev is not None and row == prev + 1:
-            prev = row
-            continue
-        if start is not None:
-            runs.append(f"{start + 1}:{prev + 1}")
-        start = prev = row
-    return runs
+    return [f"{first + 1}:{last + 1}" for first, last in _runs(rows)]
 
 
 # -- styles ------------------------------------------------------------------------------------
