@@ -45,7 +45,7 @@ def on_double(rows, function: str, multi_area: bool) -> tuple[int, int, float]:
     from tests.excel.programmes import BOOK_FULLNAME
 
     book = make_book(rows, fullname=BOOK_FULLNAME)
-    saved = live.multi_area_default, xlwings.Book.caller
+    saved = live.multi_area_default, xlwings.Book.__dict__["caller"]
     setattr(live, "multi_area_default", lambda: multi_area)
     setattr(xlwings.Book, "caller", classmethod(lambda cls: book))
     try:
@@ -67,7 +67,7 @@ def on_remote(rows, function: str, sheets: dict) -> tuple[int, int, float]:
 
     payload = workbook_payload(dict(sheets, Programme=rows), name=BOOK_NAME)
     book = xlwings.Book(json=copy.deepcopy(payload))
-    saved = xlwings.Book.caller
+    saved = xlwings.Book.__dict__["caller"]
     setattr(xlwings.Book, "caller", classmethod(lambda cls: book))
     try:
         start = time.perf_counter()
