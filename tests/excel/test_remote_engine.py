@@ -98,8 +98,10 @@ def test_validate_message_selection_and_formats(click, bundled, seed_tabs):
     # alignment reaches the engine (Office.js client, as in xlwings Lite)
     assert funcs["setHorizontalAlignment"] and funcs["setVerticalAlignment"]
     link_blocks = replay.funcs("setFormula")
-    assert len(link_blocks) == 1 and len(link_blocks[0]["values"]) == len(
-        seed_tabs[CONTROLES].links)
+    links = seed_tabs[CONTROLES].links
+    assert len(link_blocks) == 1  # one block for all the links
+    assert link_blocks[0]["values"] == [[f'=HYPERLINK("#\'Programme\'!{k.cell}","{k.text}")']
+                                        for k in links]
     assert replay.funcs("rangeSelect")  # the TabSpec's selected cell
 
 
