@@ -62,6 +62,14 @@ def written(tmp_path_factory) -> dict[str, Path]:
     motxl("refresh", WORKBOOK, "-o", files["refreshed workbook"])
     files["twice refreshed workbook"] = out / "twice.xlsm"
     motxl("refresh", files["refreshed workbook"], "-o", files["twice refreshed workbook"])
+    from motxl.workbooks.writing import save_sheets, seed_rows
+
+    seed = out / "seed.xlsx"  # the seed's lines as the user handed them, no macros
+    save_sheets(seed, {"Programme": seed_rows(
+        (ROOT / "workbook" / "source" / "programme-seed.txt").read_text(encoding="utf-8"))})
+    files["programme written by save_sheets"] = seed
+    files["refreshed plain workbook"] = out / "seed-refreshed.xlsx"
+    motxl("refresh", seed, "-o", files["refreshed plain workbook"])
     reports = out / "reports"
     assert main(["report", str(WORKBOOK), "--by", "axis", "-o", str(reports)]) in (0, 1)
     files["report index"] = reports / "index.xlsx"
