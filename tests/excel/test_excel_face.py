@@ -3,6 +3,10 @@
 The double's Programme sheet holds what the committed workbook holds (or a 10,000-action
 programme); what the double receives is compared with the tabs the file path builds (read with
 calamine, ``build_tabs``) and with what ``motxl refresh`` writes into a copy of the file.
+xlwings' real remote engine runs the same buttons in test_remote_engine.py; this file keeps
+what only the desktop engines do (docs/excel-engines.md): the status bar, chart series set by
+index, multi-area addresses and the macOS one-area mode, Excel's text conversion, the messages
+outside Excel.
 """
 
 from __future__ import annotations
