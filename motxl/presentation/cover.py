@@ -8,16 +8,18 @@ TabSpec's ``Link`` only jumps inside a workbook.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
 from motxl.core.rollup import Figures, Rollup
+from motxl.core.text import strip_markup
 from motxl.presentation.builder import TabBuilder
-from motxl.presentation.spec import Area, Chart, Link, PrintSetup, Series, Table, TabSpec
+from motxl.presentation.spec import (Area, Chart, Link, PrintSetup, Series, Table, TabSpec,
+                                    page_header, situation_label)
 
 COVER = "Couverture"
 INDEX = "Rapports"
-PRINT_HEADER = "&L&8Mission Opérationnelle Transfrontalière&R&8&D"
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,23 @@ class CoverInfo:
     source_name: str = ""
     sheet: str = ""
     year: int | None = None
+    situation: dt.date | None = None
+
+
+_AXIS_TAG = re.compile(r"^\s*\[[^\]]*\]\s*")
+_LEVEL_PREFIX = re.compile(r"^(?:axe|objectif)?\s*[0-9][0-9.]*\s*[-–—:]\s*", re.IGNORECASE)
+
+
+def group_label(title: str, description: str) -> str:
+    """What a reader calls a group: 'Axe 1 — Donner un cadre et une stratégie…'.
+
+    The heading's label loses its funding tag, its markup and its repeated 'AXE 1 -'; a label
+    written in capitals is put in sentence case.
+    """
+    text = strip_markup(_LEVEL_PREFIX.sub("", _AXIS_TAG.sub("", description or ""))).strip()
+    if text.isupper():
+        text = text[0] + text[1:].lower()
+    return f"{title} — {text}" if text else title
 
 
 def key_figure_rows(figures: Figures, counts: dict[str, int]) -> list[list[Any]]:
@@ -163,7 +182,7 @@ def cover_tab(info: CoverInfo, rollup: Rollup, counts: dict[str, int], *, now: d
             height_px=column_px, number_format='#,##0 "€"'))
 
     spec.column_widths = dict(COVER_WIDTHS)
-    spec.print_setup = PrintSetup(header=PRINT_HEADER)
+    spec.print_setup = PrintSetup(header=page_header(situation_label(info.year, info.situation)))
     spec.selected = (0, 0)
     return spec
 
@@ -244,6 +263,6 @@ def index_tab(entries: Sequence[IndexEntry], *, now: dt.datetime,
     spec.row_heights[area.first_row] = 30
     spec.freeze = (area.first_row + 1, 3)
     spec.print_setup = PrintSetup(repeat_rows=(area.first_row, area.first_row),
-                                  header=PRINT_HEADER)
+                                  header=page_header("Rapports du programme de travail"))
     spec.selected = (area.first_row + 1, FILE_COL) if rows else (0, 0)
     return spec, links

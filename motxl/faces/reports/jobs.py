@@ -9,7 +9,7 @@ import secrets
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 from motxl.core.findings import ValidationReport
 from motxl.core.model import Programme
@@ -60,13 +60,16 @@ class ReportResult:
         return self.error is None
 
 
-def report_tabs(job: ReportJob, rollup: Rollup) -> list:
-    """[Couverture, Synthèse, Suivi, Contrôles] for one group."""
+def report_tabs(job: ReportJob, rollup: Rollup, keep: Sequence[str] | None = None) -> list:
+    """[Couverture, Synthèse, Suivi, Contrôles] for one group (only the ``keep`` tabs after
+    the cover, when given)."""
     from motxl.presentation import build_tabs
 
     group = job.group
     tabs = build_tabs(job.programme, job.report, rollup, now=job.now,
                       source_name=job.source_name, title_prefix=f"{group.title} — ")
+    if keep is not None:
+        tabs = [t for t in tabs if t.name in keep]
     names = {t.name for t in tabs}
     for tab in tabs:  # the programme sheet is not in the report: its links would be broken
         tab.links = [link for link in tab.links if link.sheet in names]
