@@ -93,6 +93,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _sub_parser(parser: argparse.ArgumentParser, name: str) -> argparse.ArgumentParser:
+    for action in parser._subparsers._group_actions if parser._subparsers else ():
+        if isinstance(action, argparse._SubParsersAction) and name in action.choices:
+            return action.choices[name]
+    return parser
+
+
 def _command_modules() -> list:
     """The sub-commands, in the order a user meets them: one explicit list."""
     from motxl.faces import cmd_build, cmd_refresh, cmd_report, cmd_summary, cmd_validate
@@ -102,7 +109,10 @@ def _command_modules() -> list:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, extras = parser.parse_known_args(argv)
+    if extras:  # said by the sub-command, so that the message points to its own help
+        _sub_parser(parser, args.command).error(f"unrecognized arguments: {' '.join(extras)}")
     try:
         return args.run(args)
     except MotxlError as exc:

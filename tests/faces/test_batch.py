@@ -139,7 +139,10 @@ def test_by_border_one_report_per_tag_with_its_sums(figures_seed, tmp_path, cli)
         assert entry["dimension"] == "border"
     # The FR-IT report shows the finding on its own marked-up row, not the others'.
     controls = sheet_rows(out / "Frontiere-FR-IT.xlsx", "Contrôles")
-    cells = {r[3] for r in controls if len(r) > 3 and r[1] in ("label-markup", "blank-row")}
+    head = next(r for r in controls if r and r[0] == "Gravité" and "Règle" in r)
+    rule, cell = head.index("Règle"), head.index("Cellule")
+    cells = {r[cell] for r in controls if len(r) > rule and r[rule] in ("label-markup",
+                                                                         "blank-row")}
     assert cells == {"B103"}
 
 

@@ -155,7 +155,7 @@ def _cover(programme: Programme, dimensions: Sequence[str], source_name: str,
         TextLine(f"Programme de travail{year}", middle, height * 0.62, size=30, font="F2",
                  color=NAVY, align="center"),
         TextLine(situation_label(programme.year, situation) if situation else
-                 "Synthèse et comptes rendus", middle, height * 0.53, size=18, color=NAVY,
+                 "Livret de synthèse", middle, height * 0.53, size=18, color=NAVY,
                  align="center"),
         TextLine(f"{totals.actions} actions · {_days(totals.days_planned)} jours prévus · "
                  f"{_euros(totals.budget_planned)} prévus · {_euros(totals.spent_actual)} "

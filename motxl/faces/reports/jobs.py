@@ -73,6 +73,7 @@ def report_tabs(job: ReportJob, rollup: Rollup, keep: Sequence[str] | None = Non
     names = {t.name for t in tabs}
     for tab in tabs:  # the programme sheet is not in the report: its links would be broken
         tab.links = [link for link in tab.links if link.sheet in names]
+        tab.styles = [s for s in tab.styles if s.style != "link" or _holds_link(s.area, tab)]
     info = CoverInfo(dimension=DIMENSIONS[group.dimension].noun, group=group.key,
                      title=group.title, description=group.description,
                      source_name=job.source_name, sheet=job.programme.sheet,
@@ -80,6 +81,12 @@ def report_tabs(job: ReportJob, rollup: Rollup, keep: Sequence[str] | None = Non
     cover = cover_tab(info, rollup, job.report.counts, now=job.now,
                       contents=[t.name for t in tabs], dimension_key=group.dimension)
     return [cover, *tabs]
+
+
+def _holds_link(area, tab) -> bool:
+    """Whether a "link"-styled area still holds a link: nothing looks like a link that isn't."""
+    return any(area.first_row <= link.row <= area.last_row
+               and area.first_col <= link.col <= area.last_col for link in tab.links)
 
 
 def write_report(job: ReportJob) -> ReportResult:
