@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import motxl
-from motxl.build.manual import XLWINGS_CONF, manual_lines
+from motxl.build.manual import XLWINGS_CONF, manual_lines, page_breaks
 from motxl.build.programme_sheet import (FIELD_ORDER, LINE_HEIGHT, wrapped_lines,
                                          write_programme_sheet)
 from motxl.build.vba_project import VbaModule, build_vba_project
@@ -252,19 +252,28 @@ def _manual_sheet(workbook, worksheet, lines: list[tuple[str, str]]) -> None:
     formats = {name: workbook.add_format(props) for name, props in looks.items()}
     width = 110
     worksheet.set_column(0, 0, width)
+    heights = []
     for index, (look, text) in enumerate(lines):
+        height = LINE_HEIGHT
         if text:
             worksheet.write_string(index, 0, text, formats[look])
             count = wrapped_lines(text, width - (4 if look == "item" else 0),
                                   bold=look == "alert")
             if look == "title":
-                worksheet.set_row(index, 24)
+                height = 24
             elif count > 1:
-                worksheet.set_row(index, LINE_HEIGHT * count)
+                height = LINE_HEIGHT * count
+            if height != LINE_HEIGHT:
+                worksheet.set_row(index, height)
+        heights.append(height)
     worksheet.set_tab_color("#7F7F7F")
     worksheet.set_landscape()
     worksheet.set_paper(9)
-    worksheet.fit_to_pages(1, 0)
+    # Whole pages at 100 % (the column fits the width): Excel ignores manual page breaks under
+    # "fit to page", so the breaks that keep each heading with its text are set instead.
+    worksheet.set_margins(left=0.6, right=0.6, top=0.6, bottom=0.6)
+    worksheet.set_h_pagebreaks(page_breaks(lines, heights))
+    worksheet.set_footer("&CPage &P / &N")
 
 
 def _conf_sheet(workbook, worksheet) -> dict[str, str]:
@@ -287,6 +296,9 @@ def _conf_sheet(workbook, worksheet) -> dict[str, str]:
     worksheet.set_column(0, 0, 18)
     worksheet.set_column(1, 1, 60)
     worksheet.set_column(2, 2, 90)
+    # Hidden, not "very hidden": nobody prints it by mistake, a user can still show it; xlwings
+    # finds it by name (xlwings.bas: SheetExists → wb.Sheets(name)), whatever its visibility.
+    worksheet.hide()
     return cells
 
 
