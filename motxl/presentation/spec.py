@@ -152,6 +152,7 @@ class Series:
     categories: Area  # on this tab
     values: Area
     color: str | None = None
+    point_colors: tuple[str, ...] = ()  # one per category (pie, doughnut): e.g. status colours
 
 
 @dataclass(frozen=True)
@@ -208,6 +209,7 @@ class TabSpec:
     print_setup: PrintSetup = field(default_factory=PrintSetup)
     tab_color: str | None = None
     selected: tuple[int, int] | None = None  # cell to select after rendering
+    hidden: bool = False  # kept in the file, not shown nor printed (a report's compact form)
 
     def used_area(self) -> Area | None:
         if not self.blocks:

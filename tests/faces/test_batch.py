@@ -263,7 +263,7 @@ def test_rerun_replaces_cleanly_and_keeps_other_files(make_programme, tmp_path, 
     assert names == first - {"Responsable-Zoe.xlsx"}  # axis reports of run 1 are kept
     assert key_figures(out / "Responsable-Paul.xlsx")["Actions"] == 2
     index = sheet_rows(out / "index.xlsx", "Rapports")
-    listed = {r[3] for r in index if r and r[3].endswith(".xlsx")}
+    listed = {r[2] for r in index if r and r[2].endswith(".xlsx")}
     assert listed == {n for n in names if n.endswith(".xlsx")} - {"index.xlsx"}
     # Re-run axis: axis 2 has an action again (Paul's), axis reports replaced.
     assert cli("report", make_programme(rows2), "--by", "axis", "-o", out).code == 0

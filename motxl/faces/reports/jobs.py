@@ -14,7 +14,8 @@ from typing import Any, Callable, Sequence
 from motxl.core.findings import ValidationReport
 from motxl.core.model import Programme
 from motxl.core.rollup import Rollup, roll_up
-from motxl.presentation.cover import CoverInfo, cover_tab
+from motxl.presentation.cover import COMPACT_ACTIONS, CoverInfo, action_rows, cover_tab
+from motxl.presentation.names import SYNTHESE
 from motxl.errors import MotxlError, os_error_in
 from motxl.render.xlsxwriter_file import render_workbook
 from motxl.workbooks.saving import TEMP_MARK
@@ -78,6 +79,16 @@ def report_tabs(job: ReportJob, rollup: Rollup, keep: Sequence[str] | None = Non
                      title=group.title, description=group.description,
                      source_name=job.source_name, sheet=job.programme.sheet,
                      year=job.programme.year)
+    if rollup.totals.actions <= COMPACT_ACTIONS:
+        # One compact page: the cover lists the actions; Suivi and Contrôles stay in the file
+        # (hidden: not printed), the Synthèse would only repeat the cover.
+        tabs = [t for t in tabs if t.name != SYNTHESE]
+        for tab in tabs:
+            tab.hidden = True
+        cover = cover_tab(info, rollup, job.report.counts, now=job.now,
+                          dimension_key=group.dimension,
+                          actions=action_rows(job.programme.actions))
+        return [cover, *tabs]
     cover = cover_tab(info, rollup, job.report.counts, now=job.now,
                       contents=[t.name for t in tabs], dimension_key=group.dimension)
     return [cover, *tabs]
