@@ -372,7 +372,7 @@ def test_libreoffice_opens_and_converts_each_report(figures_seed, tmp_path, cli,
         assert pdf.read_bytes()[:5] == b"%PDF-" and pdf.stat().st_size > 5000
     assert not [p for p in out.iterdir() if p.name.startswith(".motxl-pdf-")]
     index = sheet_rows(out / "index.xlsx", "Rapports")
-    assert sum(1 for r in index if r[4].endswith(".pdf")) == 6
+    assert sum(1 for r in index if str(r[3]).endswith(".pdf")) == 6
     if shutil.which("pdfinfo"):
         info = subprocess.run(["pdfinfo", str(out / "Axe-1.pdf")], capture_output=True,
                               text=True, timeout=60).stdout
