@@ -127,11 +127,11 @@ def _assemble(programme: Programme, sections: list[Section], dimensions: Sequenc
     for chunk in range(contents_pages):
         shown = sections[chunk * _CONTENTS_PER_PAGE:(chunk + 1) * _CONTENTS_PER_PAGE]
         writer.add_page(_contents(shown, width, height, first=chunk == 0))
-    writer.add_outline_item(CONTENTS_TITLE, 1)
+    writer.add_outline_item(title=CONTENTS_TITLE, page_number=1)
     for section, reader in zip(sections, readers):
         for pdf_page in reader.pages:
             writer.add_page(pdf_page)
-        writer.add_outline_item(section.title, section.first_page - 1)
+        writer.add_outline_item(title=section.title, page_number=section.first_page - 1)
     for number, pdf_page in enumerate(writer.pages, start=1):
         if number > 1:  # the cover carries no number
             stamp(pdf_page, [TextLine(f"Page {number} / {total}", width / 2, 20, size=9,
