@@ -40,7 +40,7 @@ from motxl.core.model import Programme
 from motxl.core.parse import parse_programme
 from motxl.core.rollup import roll_up
 from motxl.presentation import CONTROLES, SUIVI, SYNTHESE, build_tabs
-from motxl.presentation.spec import NAVY, TabSpec
+from motxl.presentation.spec import NAVY, TabSpec, page_header, situation_label
 from motxl.render.xlsxwriter_file import print_setup
 from motxl.errors import MotxlError
 from motxl.workbooks.preflight import is_open_in_excel, lock_file
@@ -239,7 +239,7 @@ def _own_tab(workbook, worksheet, spec: TabSpec, hint: str, hint_format) -> None
         worksheet.set_tab_color("#" + spec.tab_color)
 
 
-def _manual_sheet(workbook, worksheet, lines: list[tuple[str, str]]) -> None:
+def _manual_sheet(workbook, worksheet, lines: list[tuple[str, str]], header: str) -> None:
     looks = {
         "title": {"bold": True, "font_size": 16, "font_color": "#" + NAVY},
         "section": {"bold": True, "font_size": 12, "font_color": "#" + NAVY},
@@ -274,6 +274,7 @@ def _manual_sheet(workbook, worksheet, lines: list[tuple[str, str]]) -> None:
     worksheet.set_margins(left=0.6, right=0.6, top=0.6, bottom=0.6)
     worksheet.set_h_pagebreaks(page_breaks(lines, heights))
     worksheet.set_footer("&CPage &P / &N")
+    worksheet.set_header(header)
 
 
 def _conf_sheet(workbook, worksheet) -> dict[str, str]:
@@ -344,7 +345,7 @@ def build_workbook_bytes(source_dir: Path | None = None, vba_dir: Path = VBA_DIR
     _manual_sheet(workbook, sheets[MODE_EMPLOI], manual_lines(
         workbook_name=WORKBOOK_NAME, xlwings_version=xlwings_bas_version(vba_dir),
         year=programme.year, examples=examples, seed_warnings=seed_warnings,
-        interpreter_cells=conf_cells))
+        interpreter_cells=conf_cells), page_header(situation_label(programme.year)))
 
     workbook.add_vba_project(io.BytesIO(vba_bin), is_stream=True)
     workbook.close()
