@@ -119,9 +119,10 @@ def cover_tab(info: CoverInfo, rollup: Rollup, counts: dict[str, int], *, now: d
     spec.row_heights[0] = 24
     b.line([f"Programme de travail{year} de la Mission Opérationnelle Transfrontalière"],
            "subtitle", merge_to=last_col)
-    if info.description:
-        row = b.line([info.description], "section", "text", merge_to=last_col)
-        lines = -(-len(info.description) * 5 // (4 * sum(COVER_WIDTHS.values())))
+    description = group_label("", info.description).lstrip(" —")  # no tag, no "AXE 1 -"
+    if description:
+        row = b.line([description], "section", "text", merge_to=last_col)
+        lines = -(-len(description) * 5 // (4 * sum(COVER_WIDTHS.values())))
         spec.row_heights[row] = 17 * max(1, min(lines, 6))
     b.skip()
 
@@ -165,12 +166,12 @@ def cover_tab(info: CoverInfo, rollup: Rollup, counts: dict[str, int], *, now: d
         for row in range(area.first_row + 1, area.last_row + 1):
             label = spec.value_at(row, 1) or ""
             spec.merges.append(Area(row, LABEL_COLS[0], row, LABEL_COLS[1]))
-            spec.row_heights[row] = 15 * max(1, min(6, -(-len(str(label)) * 11 // 10 // 42)))
+            spec.row_heights[row] = 15 * max(1, min(6, -(-len(str(label)) * 11 // 10 // 50)))
         spec.merges.append(Area(area.first_row, LABEL_COLS[0], area.first_row, LABEL_COLS[1]))
         spec.row_heights[area.first_row] = 30
         spec.column_widths = dict(COVER_WIDTHS)
-        spec.print_setup = PrintSetup(header=page_header(situation_label(info.year,
-                                                                          info.situation)))
+        spec.print_setup = PrintSetup(one_page=True, header=page_header(
+            situation_label(info.year, info.situation)))
         spec.selected = (0, 0)
         return spec
 
@@ -193,7 +194,7 @@ def cover_tab(info: CoverInfo, rollup: Rollup, counts: dict[str, int], *, now: d
         charts_end = charts_top + (doughnut_px * doughnut + column_px * columns) // ROW_PX + 2
         b.skip(max(0, charts_end - b.row))  # the split spans all columns: below the charts
         b.line([title], "section")
-        split_area = b.table([head, "Libellé", None, None, "Actions", "Jours prévus",
+        split_area = b.table([head, "Libellé", "", "", "Actions", "Jours prévus",
                               "Jours réalisés", "Budget prévu (€)", "Dépensé (€)"],
                              [[r[0], r[1], None, None, *r[2:]] for r in rows])
         b.column_styles(split_area, {1: "text", 4: "integer", 5: "days", 6: "days", 7: "euro",
@@ -202,7 +203,7 @@ def cover_tab(info: CoverInfo, rollup: Rollup, counts: dict[str, int], *, now: d
             spec.merges.append(Area(row, LABEL_COLS[0], row, LABEL_COLS[1]))
             label = str(spec.value_at(row, 1) or "")
             if row > split_area.first_row:
-                spec.row_heights[row] = 15 * max(1, min(6, -(-len(label) * 11 // 10 // 42)))
+                spec.row_heights[row] = 15 * max(1, min(6, -(-len(label) * 11 // 10 // 50)))
         spec.row_heights[split_area.first_row] = 30
 
     if doughnut and status_area is not None:
@@ -210,7 +211,7 @@ def cover_tab(info: CoverInfo, rollup: Rollup, counts: dict[str, int], *, now: d
         spec.charts.append(Chart(
             kind="doughnut", title="Actions par statut",
             series=(Series("Actions", Area(first, 0, last, 0), Area(first, 1, last, 1),
-                           point_colors=tuple(STATUS_COLORS.get(r[0], OTHER_COLOR)
+                           point_colors=tuple(STATUS_COLORS.get(str(r[0]), OTHER_COLOR)
                                               for r in status_rows)),),
             anchor=(charts_top, CHART_COL), width_px=560, height_px=doughnut_px))
     if columns and split_area is not None:
@@ -224,13 +225,14 @@ def cover_tab(info: CoverInfo, rollup: Rollup, counts: dict[str, int], *, now: d
             width_px=560, height_px=column_px, number_format=EURO))
 
     spec.column_widths = dict(COVER_WIDTHS)
-    spec.print_setup = PrintSetup(header=page_header(situation_label(info.year, info.situation)))
+    spec.print_setup = PrintSetup(one_page=True,
+                                  header=page_header(situation_label(info.year, info.situation)))
     spec.selected = (0, 0)
     return spec
 
 
 #: The compact cover's list of actions (label merged over B..D).
-ACTION_HEADER = ["Code", "Libellé", None, None, "Statut", "Jours prévus", "Jours réalisés",
+ACTION_HEADER = ["Code", "Libellé", "", "", "Statut", "Jours prévus", "Jours réalisés",
                  "Budget prévu (€)", "Dépensé (€)"]
 
 

@@ -170,6 +170,7 @@ class Chart:
 class PrintSetup:
     landscape: bool = True
     fit_width: bool = True  # fit to one page wide, any number of pages tall
+    one_page: bool = False  # fit to one page (a report's cover)
     repeat_rows: tuple[int, int] | None = None  # (first, last) rows repeated on each page
     header: str = ""  # Excel header text, see page_header()
     footer: str = "&CPage &P / &N"

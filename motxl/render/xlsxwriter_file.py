@@ -492,7 +492,9 @@ def print_setup(ws, spec: TabSpec) -> None:
         ws.set_landscape()
     else:
         ws.set_portrait()
-    if setup.fit_width:
+    if setup.one_page:
+        ws.fit_to_pages(1, 1)
+    elif setup.fit_width:
         ws.fit_to_pages(1, 0)
     if setup.repeat_rows is not None:
         ws.repeat_rows(*setup.repeat_rows)

@@ -172,16 +172,17 @@ def _contents(sections: list[Section], width: float, height: float, first: bool)
     left, right, top = 80.0, width - 80.0, height - 80.0
     lines = [TextLine(CONTENTS_TITLE if first else f"{CONTENTS_TITLE} (suite)", left, top,
                       size=20, font="F2", color=NAVY)]
+    leaders: list[tuple[float, float, float]] = []
     step = (top - 70 - 40) / _CONTENTS_PER_PAGE
     y = top - 40
     for section in sections:
         bold = "F2" if section.title == SYNTHESE_TITLE else "F1"
         title = fit(section.title, right - left - 60, 11)
         lines.append(TextLine(title, left, y, size=11, font=bold))
-        start, end = left + text_width(title, 11) + 8, right - text_width("0000", 11)
-        dots = "." * max(0, int((end - start) / text_width(".", 11)))
-        lines.append(TextLine(dots, end, y, size=11, color=GREY, align="right"))
         lines.append(TextLine(str(section.first_page), right, y, size=11, font=bold,
                               align="right"))
+        # text_width errs wide, never narrow: the leader starts clear of the title.
+        leaders.append((left + text_width(title, 11) + 6,
+                        right - text_width(str(section.first_page), 11) - 6, y + 1))
         y -= step
-    return text_page(width, height, lines, rules=[(left, right, top - 12)])
+    return text_page(width, height, lines, rules=[(left, right, top - 12)], leaders=leaders)

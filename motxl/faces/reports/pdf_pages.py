@@ -8,6 +8,7 @@ no-break space), so no drawing library and no font file are needed.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Sequence
 
 from pypdf import PageObject
 from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
@@ -64,7 +65,7 @@ def _literal(text: str) -> bytes:
     return b"(" + raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)") + b")"
 
 
-def _content(lines: list[TextLine]) -> bytes:
+def _content(lines: Sequence[TextLine]) -> bytes:
     out = []
     for line in lines:
         x = line.x
@@ -88,13 +89,17 @@ def _fonts() -> DictionaryObject:
     return fonts
 
 
-def text_page(width: float, height: float, lines: list[TextLine],
-              rules: list[tuple[float, float, float]] = ()) -> PageObject:
-    """A new page holding ``lines`` and horizontal rules (x0, x1, y) in navy."""
+def text_page(width: float, height: float, lines: Sequence[TextLine],
+              rules: Sequence[tuple[float, float, float]] = (),
+              leaders: Sequence[tuple[float, float, float]] = ()) -> PageObject:
+    """A new page holding ``lines``, horizontal rules (x0, x1, y) in navy and dotted leaders
+    (x0, x1, y) in grey (contents lines)."""
     page = PageObject.create_blank_page(width=width, height=height)
     page[NameObject("/Resources")] = DictionaryObject({NameObject("/Font"): _fonts()})
     drawing = b"".join(b"%.3f %.3f %.3f RG 1 w %.2f %.2f m %.2f %.2f l S\n" % (*NAVY, x0, y, x1, y)
                        for x0, x1, y in rules)
+    drawing += b"".join(b"q 0.6 0.6 0.6 RG 0.8 w 1 J [0 3] 0 d %.2f %.2f m %.2f %.2f l S Q\n"
+                        % (x0, y, x1, y) for x0, x1, y in leaders if x1 > x0)
     stream = DecodedStreamObject()
     stream.set_data(drawing + _content(lines))
     page[NameObject("/Contents")] = stream
