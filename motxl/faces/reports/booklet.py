@@ -70,7 +70,7 @@ def _parts(programme: Programme, report: ValidationReport, dimensions: Sequence[
                           source_name=source_name)[0]
     parts = [(Section(SYNTHESE_TITLE, work / "00-synthese.pdf"), _unnumbered([synthese]))]
     for number, job in enumerate(plan_jobs(programme, report, dimensions, work, now), start=1):
-        tabs = report_tabs(job, roll_up(job.programme), keep=SECTION_TABS)
+        tabs = report_tabs(job, roll_up(job.programme), keep=SECTION_TABS, contents=False)
         title = group_label(job.group.title, job.group.description)
         parts.append((Section(title, work / f"{number:02d}-{job.stem}.pdf"), _unnumbered(tabs)))
     return parts

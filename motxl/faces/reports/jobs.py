@@ -61,9 +61,11 @@ class ReportResult:
         return self.error is None
 
 
-def report_tabs(job: ReportJob, rollup: Rollup, keep: Sequence[str] | None = None) -> list:
+def report_tabs(job: ReportJob, rollup: Rollup, keep: Sequence[str] | None = None,
+                contents: bool = True) -> list:
     """[Couverture, Synthèse, Suivi, Contrôles] for one group (only the ``keep`` tabs after
-    the cover, when given)."""
+    the cover, when given; without the cover's list of links to the tabs if not ``contents``:
+    a PDF page cannot follow them)."""
     from motxl.presentation import build_tabs
 
     group = job.group
@@ -90,7 +92,8 @@ def report_tabs(job: ReportJob, rollup: Rollup, keep: Sequence[str] | None = Non
                           actions=action_rows(job.programme.actions))
         return [cover, *tabs]
     cover = cover_tab(info, rollup, job.report.counts, now=job.now,
-                      contents=[t.name for t in tabs], dimension_key=group.dimension)
+                      contents=[t.name for t in tabs] if contents else (),
+                      dimension_key=group.dimension)
     return [cover, *tabs]
 
 
