@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from motxl.core.findings import ValidationReport
 from motxl.core.model import Programme
@@ -10,7 +11,7 @@ from motxl.core.rollup import Rollup
 from motxl.core.situation import Situation, resolve
 from motxl.presentation.controles import controles_tab
 from motxl.presentation.names import CONTROLES, OWN_TABS, SUIVI, SYNTHESE
-from motxl.presentation.spec import TabSpec
+from motxl.presentation.spec import TabSpec, page_header, situation_label
 from motxl.presentation.suivi import suivi_tab
 from motxl.presentation.synthese import synthese_tab
 
@@ -18,7 +19,7 @@ __all__ = ["build_tabs", "OWN_TABS", "SYNTHESE", "SUIVI", "CONTROLES", "TabSpec"
 
 
 def build_tabs(programme: Programme, report: ValidationReport, rollup: Rollup, *,
-               situation: Situation | None = None, now: dt.datetime | None = None,
+               situation: Situation | dt.date | None = None, now: dt.datetime | None = None,
                source_name: str = "", title_prefix: str = "",
                links: bool = True) -> list[TabSpec]:
     """[Synthèse, Suivi, Contrôles] for a programme (or a group of it, with a title prefix),
@@ -27,10 +28,12 @@ def build_tabs(programme: Programme, report: ValidationReport, rollup: Rollup, *
     if situation is None:
         today = (now or dt.datetime.now()).date()
         situation = resolve(rollup.as_of, None, today=today)
+    elif not isinstance(situation, Situation):  # a date given by the caller
+        situation = Situation(situation, "option")
     source_name = source_name or programme.source
     year = f" {programme.year}" if programme.year else ""
     base = f"{title_prefix}Programme de travail{year}"
-    return [
+    tabs = [
         synthese_tab(rollup, situation=situation, source_name=source_name,
                      title=f"{base} — Synthèse"),
         suivi_tab(programme, situation=situation, source_name=source_name,
@@ -38,3 +41,7 @@ def build_tabs(programme: Programme, report: ValidationReport, rollup: Rollup, *
         controles_tab(report, situation=situation, source_name=source_name,
                       title=f"{base} — Contrôles"),
     ]
+    header = page_header(situation_label(programme.year, situation.date))
+    for tab in tabs:
+        tab.print_setup = replace(tab.print_setup, header=header)
+    return tabs
