@@ -22,6 +22,17 @@ class CellError(str):
         return f"CellError({str(self)!r})"
 
 
+class Uncomputed(CellError):
+    """A formula cell saved without its result (a file written by a program, never opened in
+    Excel): the figure is unknown. Holds the formula's text; a ``CellError`` so that every
+    reader of values skips it like an error."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"Uncomputed({str(self)!r})"
+
+
 def column_letter(index: int) -> str:
     """1 → A, 27 → AA."""
     letters = ""

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from motxl.core.checks import labels, structure, values
+from motxl.core.checks import labels, sheet, structure, values
 from motxl.core.findings import SEVERITY_ORDER, ValidationReport
 from motxl.core.model import Programme
 
-CHECKS = (*structure.CHECKS, *labels.CHECKS, *values.CHECKS)
+CHECKS = (*sheet.CHECKS, *structure.CHECKS, *labels.CHECKS, *values.CHECKS)
 
 
 def validate(programme: Programme) -> ValidationReport:
