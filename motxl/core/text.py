@@ -54,6 +54,7 @@ def collapse_spaces(text: str) -> str:
     return " ".join(text.split())
 
 
+@lru_cache(maxsize=4096)  # a few dozen people, met on every action row
 def person_key(name: str) -> str:
     """What two spellings of one person share: 'M. Dupont', 'm. dupont ', 'M.\xa0Dupont'."""
     decomposed = unicodedata.normalize("NFKD", name)

@@ -50,10 +50,12 @@ _SHARED_STRINGS_TYPE = "/sharedStrings"
 _UNIQUE_COUNT = re.compile(rb"""\buniqueCount\s*=\s*["']\s*([0-9]+)""")
 
 
-def read_programme(path: str | Path, sheet: str | None = None) -> Programme:
-    """The parsed programme of a workbook file (MotxlError when it cannot be read)."""
+def read_programme(path: str | Path, sheet: str | None = None, *,
+                   year: int | None = None) -> Programme:
+    """The parsed programme of a workbook file (MotxlError when it cannot be read); ``year``
+    (the --year option) overrides the year read from the sheet."""
     grid = read_grid(Path(path), sheet or DEFAULT_SHEET)
-    return parse_programme(grid)
+    return parse_programme(grid, year=year)
 
 
 def read_grid(path: Path, sheet: str = DEFAULT_SHEET) -> Grid:
