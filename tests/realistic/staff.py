@@ -109,6 +109,17 @@ def figures(summary: dict) -> dict[str, Any]:
                        if name != "Non précisé" and p["actions"]}}
 
 
+def flat(figures_: dict, prefix: str = "") -> dict[str, float]:
+    """{'axes/1/actions': 4, ...}: every figure under one key, for one comparison."""
+    out: dict[str, float] = {}
+    for key, value in figures_.items():
+        if isinstance(value, dict):
+            out.update(flat(value, f"{prefix}{key}/"))
+        else:
+            out[f"{prefix}{key}"] = value
+    return out
+
+
 # ----------------------------------------------------------------------------------- columns
 
 @dataclass(frozen=True)
@@ -195,7 +206,7 @@ def write(path: Path, plan: Plan, layout: Layout | None = None) -> Path:
             else:
                 value = column.on_heading(*item)
                 code = item[0]
-            if column is CODE and (layout.numeric_codes or layout.noisy_codes):
+            if column.value is CODE.value and (layout.numeric_codes or layout.noisy_codes):
                 value = _numeric(code)
                 if layout.noisy_codes and isinstance(value, float):
                     # a formula result one float step away: 1.2000000000000002
