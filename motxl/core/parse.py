@@ -100,7 +100,7 @@ def parse_programme(grid: Grid, *, year: int | None = None) -> Programme:
     offset = first_data - grid.first_row
     data_rows = grid.rows[offset:] if offset >= 0 else []
     end = len(data_rows)
-    while end and all(v is None for v in data_rows[end - 1]):
+    while end and data_rows[end - 1].count(None) == len(data_rows[end - 1]):
         end -= 1
     if end < len(data_rows):
         data_rows = data_rows[:end]
@@ -116,7 +116,7 @@ def parse_programme(grid: Grid, *, year: int | None = None) -> Programme:
         row = first_data + index
         cells = {name: (values[o] if 0 <= o < len(values) else None)
                  for name, o in field_offsets.items()}
-        if all(v is None for v in values):
+        if values.count(None) == len(values):
             source_rows.append(SourceRow(row=row, kind="blank", cells=cells, code=None))
             continue
         errors = {column_letter(grid.first_col + c): v
