@@ -22,7 +22,8 @@ from typing import Iterator
 
 from defusedxml import ElementTree
 
-from motxl.core.grid import CellError, Grid, Uncomputed, column_index, column_letter
+from motxl.core.grid import (CellError, Grid, Uncomputed, column_index, column_letter,
+                              cycle_collection_paused)
 from motxl.core.headers import HEADER_SEARCH_ROWS, field_of
 from motxl.core.model import Programme
 from motxl.core.parse import parse_programme
@@ -54,8 +55,9 @@ def read_programme(path: str | Path, sheet: str | None = None, *,
                    year: int | None = None) -> Programme:
     """The parsed programme of a workbook file (MotxlError when it cannot be read); ``year``
     (the --year option) overrides the year read from the sheet."""
-    grid = read_grid(Path(path), sheet or DEFAULT_SHEET)
-    return parse_programme(grid, year=year)
+    with cycle_collection_paused():
+        grid = read_grid(Path(path), sheet or DEFAULT_SHEET)
+        return parse_programme(grid, year=year)
 
 
 def read_grid(path: Path, sheet: str = DEFAULT_SHEET) -> Grid:
