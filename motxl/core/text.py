@@ -75,3 +75,11 @@ def border_name(tag: str) -> str:
 def without_funding_tag(label: str) -> str:
     """'[SOCLE] AXE 1 - …' → 'AXE 1 - …', for tables that show the funding in its own column."""
     return _FUNDING_TAG.sub("", label, count=1)
+
+
+@lru_cache(maxsize=4096)  # a few dozen people, met on every action row
+def person_key(name: str) -> str:
+    """What two spellings of one person share: 'M. Dupont', 'm. dupont ', 'M.\xa0Dupont'."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(bare.casefold().split())

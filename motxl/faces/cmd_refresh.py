@@ -20,7 +20,8 @@ def register(commands: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from motxl.workbooks.refresh import refresh_file
 
-    result = refresh_file(args.file, sheet=args.sheet, output=args.output, as_of=args.as_of)
+    result = refresh_file(args.file, sheet=args.sheet, output=args.output, year=args.year,
+                          as_of=args.as_of)
     print(summary_line(result))
     return 0
 

@@ -22,11 +22,13 @@ def run(args: argparse.Namespace) -> int:
     from motxl.workbooks.situation_cell import check_as_of, situation_of
 
     check_as_of(args.as_of)
-    programme = read_programme(args.file, args.sheet)
+    programme = read_programme(args.file, args.sheet, year=args.year)
     situation = situation_of(args.file, args.as_of)
     rollup = roll_up(programme, situation.date)
     if args.format == "json":
         data = rollup.to_json_dict()
+        # where the year comes from: option, header, title, sheet, file or none
+        data.update(year=programme.year, year_source=programme.year_source)
         data.update(as_of=situation.date.isoformat(), as_of_source=situation.source)
         print(json.dumps(data, ensure_ascii=False, indent=2))
     else:

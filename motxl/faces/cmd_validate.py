@@ -24,7 +24,7 @@ def run(args: argparse.Namespace) -> int:
     from motxl.workbooks.situation_cell import check_as_of
 
     check_as_of(args.as_of)  # the checks need no date, but a wrong one is still refused
-    programme = read_programme(args.file, args.sheet)
+    programme = read_programme(args.file, args.sheet, year=args.year)
     report = validate(programme)
     if args.format == "json":
         print(json.dumps(report.to_json_dict(), ensure_ascii=False, indent=2))

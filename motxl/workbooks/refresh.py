@@ -46,7 +46,8 @@ def _own_tab_names() -> tuple[str, ...]:
 
 
 def refresh_file(path: str | Path, *, sheet: str | None = None, output: str | Path | None = None,
-                 now: dt.datetime | None = None, as_of: Any = None) -> RefreshResult:
+                 now: dt.datetime | None = None, year: int | None = None,
+                 as_of: Any = None) -> RefreshResult:
     """Write the three tabs into ``path`` (in place) or into ``output``; MotxlError if refused.
 
     The tabs are "as of" ``as_of``, else the workbook's DateSituation cell, else the day of
@@ -66,7 +67,7 @@ def refresh_file(path: str | Path, *, sheet: str | None = None, output: str | Pa
                          f"({source.suffix}) : changez le nom donné à -o.")
     _refuse_if_open(target)
     check_as_of(as_of)
-    programme = read_programme(source, sheet)
+    programme = read_programme(source, sheet, year=year)
     own_names = {name.casefold() for name in _own_tab_names()}
     if programme.sheet.casefold() in own_names:
         raise MotxlError(f"La feuille du programme s'appelle « {programme.sheet} », nom "
