@@ -187,3 +187,19 @@ def add_override(types: bytes, part: str, content_type: str) -> bytes:
     item = (f"<{prefix}Override PartName={quoteattr('/' + part)} "
             f"ContentType={quoteattr(content_type)}/>").encode("utf-8")
     return types[:match.start()] + item + types[match.start():]
+
+
+CUSTOM_PROPS = "{http://schemas.openxmlformats.org/officeDocument/2006/custom-properties}"
+
+
+def read_custom_property(data: bytes, name: str) -> str | None:
+    """The text of custom document property ``name`` in ``docProps/custom.xml`` (None if absent
+    or unreadable)."""
+    try:
+        root = ElementTree.fromstring(data)
+    except Exception:  # noqa: BLE001 - a damaged part simply holds no property
+        return None
+    for node in root.iter(f"{CUSTOM_PROPS}property"):
+        if node.get("name") == name:
+            return "".join(child.text or "" for child in node)
+    return None

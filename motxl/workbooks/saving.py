@@ -35,10 +35,10 @@ from defusedxml import ElementTree
 
 from motxl.errors import MotxlError, os_error_in
 from motxl.workbooks import opc
-from motxl.workbooks.preflight import lock_file
+from motxl.workbooks.preflight import lock_files, open_in_excel
 
-__all__ = ["save_workbook_atomically", "check_preserved", "lock_files", "BACKUP_DIR",
-           "BACKUPS_KEPT", "SaveError"]
+__all__ = ["save_workbook_atomically", "check_preserved", "lock_files", "make_backup",
+           "BACKUP_DIR", "BACKUPS_KEPT", "SaveError"]
 
 BACKUP_DIR = ".motxl-backup"
 BACKUPS_KEPT = 5
@@ -96,23 +96,11 @@ class SaveError(MotxlError):
 # --------------------------------------------------------------------------- locks
 
 
-def lock_files(target: Path) -> list[Path]:
-    """The owner files Excel may keep beside ``target`` while it is open.
-
-    ``~$Name.xlsm`` is the usual one; for longer names Excel replaces the first two characters of
-    the name instead (``~$ogramme2023.xlsm`` for ``Programme2023.xlsm``).
-    """
-    candidates = [lock_file(target)]
-    if len(target.name) > 2:
-        candidates.append(target.with_name("~$" + target.name[2:]))
-    return candidates
-
-
 def _refuse_if_open(target: Path) -> None:
-    for candidate in lock_files(target):
-        if candidate.exists():
-            raise SaveError(f"{target.name} est ouvert dans Excel ({candidate.name} présent) : "
-                            "fermez-le dans Excel puis relancez.")
+    lock = open_in_excel(target)
+    if lock is not None:
+        raise SaveError(f"{target.name} est ouvert dans Excel ({lock.name} présent) : "
+                        "fermez-le dans Excel puis relancez.")
 
 
 # --------------------------------------------------------------------------- saving
@@ -155,7 +143,7 @@ def save_workbook_atomically(target: Path, write: Callable[[Path], None], *,
         if target.exists():
             shutil.copymode(target, temp)
             if backup:
-                backup_path = _make_backup(target)
+                backup_path = make_backup(target)
         else:  # mkstemp made it private (0600): give a new file the usual permissions
             os.chmod(temp, 0o666 & ~_umask())
         try:
@@ -183,7 +171,7 @@ def save_workbook_atomically(target: Path, write: Callable[[Path], None], *,
         if temp is not None:
             _remove(temp)
     if backup_path is not None:
-        _prune_backups(target)
+        prune_backups(target, keep=backup_path)
     return backup_path
 
 
@@ -279,7 +267,9 @@ def _verify(temp: Path, target: Path) -> None:
                         "reproduit.")
 
 
-def _make_backup(target: Path) -> Path:
+def make_backup(target: Path) -> Path:
+    """Copy ``target`` into ``.motxl-backup/`` beside it, under a name stamped with the time
+    of the copy (the order of backups is their names', never the source file's dates)."""
     folder = target.parent / BACKUP_DIR
     folder.mkdir(exist_ok=True)
     stamp = _timestamp()
@@ -296,20 +286,31 @@ def _timestamp() -> str:
     return dt.datetime.now().strftime("%Y%m%d-%H%M%S")
 
 
+def _backup_pattern(target: Path) -> re.Pattern:
+    return re.compile(re.escape(target.stem) + r"\.(\d{8}-\d{6})(?:-(\d+))?"
+                      + re.escape(target.suffix) + r"\Z")
+
+
 def backups_of(target: Path) -> list[Path]:
-    """Backups of ``target`` in ``.motxl-backup/``, oldest first."""
+    """Backups of ``target`` in ``.motxl-backup/``, oldest first by the stamp in their name
+    (``copy2`` keeps the source's modification time, which may be years old)."""
     folder = target.parent / BACKUP_DIR
     if not folder.is_dir():
         return []
-    pattern = re.compile(re.escape(target.stem) + r"\.\d{8}-\d{6}(?:-\d+)?"
-                         + re.escape(target.suffix) + r"\Z")
-    found = [p for p in folder.iterdir() if pattern.match(p.name)]
-    return sorted(found, key=lambda p: (p.stat().st_mtime, p.name))
+    pattern = _backup_pattern(target)
+    found = []
+    for path in folder.iterdir():
+        match = pattern.match(path.name)
+        if match:
+            found.append(((match.group(1), int(match.group(2) or 1)), path))
+    return [path for _, path in sorted(found)]
 
 
-def _prune_backups(target: Path) -> None:
+def prune_backups(target: Path, keep: Path) -> None:
+    """Keep the ``BACKUPS_KEPT`` newest backups of ``target``, and ``keep`` (just made) always."""
     for old in backups_of(target)[:-BACKUPS_KEPT]:
-        _remove(old)
+        if old != keep:
+            _remove(old)
 
 
 # --------------------------------------------------------------------------- preservation
