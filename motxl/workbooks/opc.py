@@ -2,8 +2,9 @@
 
 A workbook file is a zip of parts; each part's links to others live in a ``_rels/NAME.rels``
 part beside it (ECMA-376 Part 2). Parts are compared case-insensitively, as the spec asks.
-Relationship and content-type parts are edited as text, so everything not touched keeps its
-bytes; what is added is escaped and re-parsed by the caller's checks.
+This module is also the one home of the OOXML namespaces motxl reads. Parts are read with
+``defusedxml.ElementTree`` and edited through ``xml_parts`` (a DOM that keeps the writer's
+prefixes and declarations: see its docstring).
 """
 
 from __future__ import annotations
@@ -11,23 +12,29 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from xml.sax.saxutils import escape, quoteattr
 
 from defusedxml import ElementTree
 
+from motxl.workbooks import xml_parts
+
 __all__ = ["Rel", "rels_part_of", "parse_rels", "serialise_rels", "resolve", "relative",
            "fresh_name", "fresh_id", "add_rels", "remove_rels", "content_type_of",
-           "add_override", "remove_overrides", "REL_TYPE", "escape", "quoteattr"]
+           "add_override", "remove_overrides", "REL_TYPE", "MAIN", "REL", "PKG_RELS", "CT",
+           "NS_MAIN", "NS_REL", "NS_PKG_REL", "CT_NS"]
 
+# The namespaces (URIs) of the parts motxl reads or edits.
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
-REL_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
-CT_NS = "{http://schemas.openxmlformats.org/package/2006/content-types}"
-# ElementTree tags ("{namespace}name") of the parts the readers and checks look into.
-NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+CT = "http://schemas.openxmlformats.org/package/2006/content-types"
+EXTENDED = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
+VT = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+REL_TYPE = REL + "/"
+# ElementTree tags ("{namespace}name") of the same.
+NS_MAIN = "{" + MAIN + "}"
+NS_REL = "{" + REL + "}"
 NS_PKG_REL = "{" + PKG_RELS + "}"
-_REL_ELEMENT = re.compile(rb"<(?:\w+:)?Relationship\b[^>]*?(?:/>|>\s*</(?:\w+:)?Relationship>)")
-_ATTR = re.compile(rb'\b(Id|Type|Target|TargetMode)\s*=\s*(?:"([^"]*)"|\'([^\']*)\')')
+CT_NS = "{" + CT + "}"
 _NUMBERED = re.compile(r"^(.*?)(\d*)(\.[^./]+)$")
 
 
@@ -62,12 +69,17 @@ def parse_rels(data: bytes | None) -> list[Rel]:
 
 
 def serialise_rels(rels: list[Rel]) -> bytes:
-    items = "".join(f"<Relationship Id={quoteattr(r.id)} Type={quoteattr(r.type)} "
-                    f"Target={quoteattr(r.target)}"
-                    + (f" TargetMode={quoteattr(r.mode)}" if r.mode else "") + "/>"
-                    for r in rels)
-    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-            f'<Relationships xmlns="{PKG_RELS}">{items}</Relationships>').encode("utf-8")
+    """A new relationships part holding ``rels``."""
+    document = xml_parts.parse(f'<Relationships xmlns="{PKG_RELS}"/>'.encode())
+    root = document.documentElement
+    for rel in rels:
+        xml_parts.add_element(root, "Relationship", _rel_attributes(rel))
+    return xml_parts.serialise(document)
+
+
+def _rel_attributes(rel: Rel) -> list[tuple[str, str]]:
+    attributes = [("Id", rel.id), ("Type", rel.type), ("Target", rel.target)]
+    return attributes + ([("TargetMode", rel.mode)] if rel.mode else [])
 
 
 def _normalise(path: str) -> str:
@@ -122,28 +134,24 @@ def fresh_id(used: set[str]) -> str:
     return f"rId{number}"
 
 
-def _attrs(element: bytes) -> dict[str, str]:
-    return {m.group(1).decode(): (m.group(2) or m.group(3) or b"").decode("utf-8")
-            for m in _ATTR.finditer(element)}
-
-
 def remove_rels(data: bytes, ids: set[str]) -> bytes:
-    """A .rels part without the relationships whose Id is in ``ids`` (other bytes kept)."""
-    return _REL_ELEMENT.sub(lambda m: b"" if _attrs(m.group(0)).get("Id") in ids
-                            else m.group(0), data)
+    """A .rels part without the relationships whose Id is in ``ids``."""
+    document = xml_parts.parse(data)
+    for node in xml_parts.elements(document, PKG_RELS, "Relationship"):
+        if node.getAttribute("Id") in ids:
+            xml_parts.remove(node)
+    return xml_parts.serialise(document)
 
 
 def add_rels(data: bytes, rels: list[Rel]) -> bytes:
-    """A .rels part with ``rels`` appended before its closing tag."""
-    match = re.search(rb"</(\w+:)?Relationships>\s*\Z", data)
-    if match is None:
-        raise ValueError("relationships part without closing tag")
-    prefix = (match.group(1) or b"").decode()
-    items = "".join(f"<{prefix}Relationship Id={quoteattr(r.id)} Type={quoteattr(r.type)} "
-                    f"Target={quoteattr(r.target)}"
-                    + (f" TargetMode={quoteattr(r.mode)}" if r.mode else "") + "/>"
-                    for r in rels).encode("utf-8")
-    return data[:match.start()] + items + data[match.start():]
+    """A .rels part with ``rels`` appended."""
+    document = xml_parts.parse(data)
+    root = document.documentElement
+    if root.namespaceURI != PKG_RELS or root.localName != "Relationships":
+        raise xml_parts.XmlPartError("not a relationships part")
+    for rel in rels:
+        xml_parts.add_element(root, "Relationship", _rel_attributes(rel))
+    return xml_parts.serialise(document)
 
 
 def content_type_of(types: bytes, part: str) -> str | None:
@@ -160,19 +168,14 @@ def content_type_of(types: bytes, part: str) -> str | None:
     return None
 
 
-_OVERRIDE = re.compile(rb"<(?:\w+:)?Override\b[^>]*?(?:/>|>\s*</(?:\w+:)?Override>)")
-_PART_NAME = re.compile(rb'\bPartName\s*=\s*(?:"([^"]*)"|\'([^\']*)\')')
-
-
 def remove_overrides(types: bytes, parts: set[str]) -> bytes:
+    """``[Content_Types].xml`` without the Override entries of ``parts``."""
     wanted = {"/" + p.casefold() for p in parts}
-
-    def drop(match: re.Match) -> bytes:
-        name = _PART_NAME.search(match.group(0))
-        value = (name.group(1) or name.group(2) or b"").decode("utf-8") if name else ""
-        return b"" if value.casefold() in wanted else match.group(0)
-
-    return _OVERRIDE.sub(drop, types)
+    document = xml_parts.parse(types)
+    for node in xml_parts.elements(document, CT, "Override"):
+        if node.getAttribute("PartName").casefold() in wanted:
+            xml_parts.remove(node)
+    return xml_parts.serialise(document)
 
 
 def add_override(types: bytes, part: str, content_type: str) -> bytes:
@@ -180,14 +183,10 @@ def add_override(types: bytes, part: str, content_type: str) -> bytes:
     the same type."""
     if content_type_of(types, part) == content_type:
         return types
-    match = re.search(rb"</(\w+:)?Types>\s*\Z", types)
-    if match is None:
-        raise ValueError("content types part without closing tag")
-    prefix = (match.group(1) or b"").decode()
-    item = (f"<{prefix}Override PartName={quoteattr('/' + part)} "
-            f"ContentType={quoteattr(content_type)}/>").encode("utf-8")
-    return types[:match.start()] + item + types[match.start():]
-
+    document = xml_parts.parse(types)
+    xml_parts.add_element(document.documentElement, "Override",
+                          [("PartName", "/" + part), ("ContentType", content_type)])
+    return xml_parts.serialise(document)
 
 CUSTOM_PROPS = "{http://schemas.openxmlformats.org/officeDocument/2006/custom-properties}"
 

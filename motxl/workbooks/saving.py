@@ -370,10 +370,9 @@ class _Package:
     def _code_name(self, part: str | None) -> str | None:
         if part is None or part not in self.names:
             return None
-        with self.archive.open(part) as stream:
-            head = stream.read(4096)
-        match = re.search(rb"<(?:\w+:)?sheetPr\b[^>]*\bcodeName=\"([^\"]*)\"", head)
-        return match.group(1).decode("utf-8") if match else None
+        from motxl.workbooks.sheet_xml import sheet_head_facts
+
+        return sheet_head_facts(self.read(part))[0]
 
     def _defined_names(self, workbook) -> set[tuple[str, str | None, str]]:
         names = set()

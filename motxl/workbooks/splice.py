@@ -10,7 +10,8 @@ copied byte for byte, except
   rendered ones (drawing, charts, table) added under free part names, table ids and names made
   unique in the workbook;
 * ``styles.xml`` (rendered styles appended), ``workbook.xml`` (new sheets, print titles),
-  its relationships and ``[Content_Types].xml``, edited as text;
+  its relationships and ``[Content_Types].xml``, parsed and written with a real XML parser
+  (``xml_parts``: defusedxml for reading, the DOM keeps the file's own prefixes);
 * ``calcChain.xml``, dropped: Excel rebuilds it, and stale entries make it repair the file.
 
 The programme sheet, VBA project, buttons, other sheets and document properties are never
@@ -30,23 +31,24 @@ from defusedxml import ElementTree
 from motxl.errors import MotxlError
 from motxl.workbooks import opc
 from motxl.workbooks.opc import Rel
-from motxl.workbooks.sheet_xml import adapt_sheet, remap_dxf_ids, shared_strings, \
-    sheet_head_facts
+from motxl.workbooks import xml_parts
+from motxl.workbooks.sheet_xml import adapt_sheet, shared_strings, sheet_head_facts
 from motxl.workbooks.styles_merge import merge_styles
 
 __all__ = ["splice_tabs", "SpliceResult", "workbook_sheets"]
 
-NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+NS_MAIN, NS_REL, MAIN = opc.NS_MAIN, opc.NS_REL, opc.MAIN
 WORKSHEET_TYPE = opc.REL_TYPE + "worksheet"
 WORKSHEET_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 #: Print set-up and filter names motxl sets on its tabs (replaced at each refresh).
 OWN_NAMES = {"_xlnm.print_titles", "_xlnm.print_area", "_xlnm._filterdatabase"}
-_OBJECT_TYPE = re.compile(rb"ObjectType\s*=\s*\"([^\"]+)\"")
-_DEFINED = re.compile(rb"<(\w+:)?definedName\b([^>]*?)(?<!/)>(.*?)</\1?definedName>", re.S)
-_NAME_ATTR = re.compile(rb'\bname="([^"]*)"')
-_LOCAL_ATTR = re.compile(rb'\blocalSheetId="(\d+)"')
+#: VML (Excel's legacy drawings) is not always well-formed XML: its shape kinds are found
+#: lexically, in either quoting.
+_OBJECT_TYPE = re.compile(rb"ObjectType\s*=\s*[\"']([^\"']+)[\"']")
+#: What may follow ``definedNames`` in ``workbook.xml`` (ECMA-376 CT_Workbook order).
+_AFTER_DEFINED_NAMES = ("calcPr", "oleSize", "customWorkbookViews", "pivotCaches",
+                        "smartTagPr", "smartTagTypes", "webPublishing", "fileRecoveryPr",
+                        "webPublishObjects", "extLst")
 
 
 @dataclass
@@ -173,20 +175,25 @@ class _Splice:
         return ids, names
 
     def _own_table(self, data: bytes) -> bytes:
-        head = re.search(rb"<table\b[^>]*>", data)
-        tag = head.group(0)
+        """A rendered table part with an id and name free in the workbook, its differential
+        formats pointing into the merged styles."""
+        document = xml_parts.parse(data)
+        root = document.documentElement
         table_id = max(self.table_ids | {0}) + 1
         self.table_ids.add(table_id)
-        name = _NAME_ATTR.search(tag).group(1).decode("utf-8")
+        name = root.getAttribute("name") or root.getAttribute("displayName") or "Tableau"
         candidate, n = name, 2
         while candidate.casefold() in self.table_names:
             candidate, n = f"{name}_{n}", n + 1
         self.table_names.add(candidate.casefold())
-        value = opc.escape(candidate, {'"': "&quot;"}).encode("utf-8")
-        tag = re.sub(rb'\bid="\d+"', b'id="%d"' % table_id, tag, count=1)
-        tag = re.sub(rb'\b(name|displayName)="[^"]*"', lambda m: m.group(1) + b'="' + value
-                     + b'"', tag)
-        return remap_dxf_ids(data[:head.start()] + tag + data[head.end():], self.maps.dxf)
+        root.setAttribute("id", str(table_id))
+        root.setAttribute("name", candidate)
+        root.setAttribute("displayName", candidate)
+        for element in document.getElementsByTagName("*"):
+            for attribute, value in list(element.attributes.items()):
+                if attribute.endswith("DxfId"):
+                    element.setAttribute(attribute, str(self.maps.dxf[int(value)]))
+        return xml_parts.serialise(document)
 
     # ------------------------------------------------------------------ rendered parts
 
@@ -349,65 +356,50 @@ def _unreachable(splice: _Splice) -> set[str]:
 
 def _edit_workbook(splice: _Splice, sheet_rels: list[tuple[str, str, str]], replaced: set[int],
                    positions: dict[str, int]) -> bytes:
-    data = splice.parts[splice.main]
-    root = re.search(rb"<(\w+:)?workbook\b[^>]*>", data)
-    prefix = root.group(1) or b""
-    declared = re.search(rb'xmlns:(\w+)="' + re.escape(REL_NS.encode()) + rb'"', root.group(0))
-    r_attr = (declared.group(1) + b":id") if declared else None
+    """``workbook.xml`` with the new sheets listed and the own tabs' print names replaced."""
+    document = xml_parts.parse(splice.parts[splice.main])
+    root = document.documentElement
+    sheets = xml_parts.child(root, MAIN, "sheets")
+    if sheets is None:
+        raise MotxlError("Classeur sans liste de feuilles : ouvrez-le dans Excel, "
+                         "enregistrez-le de nouveau, puis relancez.")
     next_id = max((s.sheet_id for s in splice.sheets), default=0) + 1
-    items = b""
-    for name, _, rid in sheet_rels:
-        quoted = opc.quoteattr(name).encode("utf-8")
-        link = (r_attr + b'="' + rid.encode() + b'"') if r_attr else \
-            (b'xmlns:r="' + REL_NS.encode() + b'" r:id="' + rid.encode() + b'"')
-        items += b"<" + prefix + b"sheet name=" + quoted + b' sheetId="%d" ' % next_id + link \
-            + b"/>"
-        next_id += 1
-    close = data.index(b"</" + prefix + b"sheets>")
-    data = data[:close] + items + data[close:]
-
-    def keep(match: re.Match) -> bytes:
-        name = _NAME_ATTR.search(match.group(2))
-        local = _LOCAL_ATTR.search(match.group(2))
-        if (name and local and name.group(1).decode("utf-8").casefold() in OWN_NAMES
-                and int(local.group(1)) in replaced):
-            return b""
-        return match.group(0)
-
-    data = _DEFINED.sub(keep, data)
+    if sheet_rels:
+        r = xml_parts.declare_prefix(root, opc.REL, "r")
+        for name, _, rid in sheet_rels:
+            xml_parts.add_element(sheets, "sheet", [("name", name), ("sheetId", str(next_id)),
+                                                    (f"{r}:id", rid)])
+            next_id += 1
+    defined = xml_parts.child(root, MAIN, "definedNames")
+    if defined is not None:
+        for node in xml_parts.children(defined, MAIN, "definedName"):
+            local = node.getAttribute("localSheetId")
+            if (node.getAttribute("name").casefold() in OWN_NAMES and local.isdigit()
+                    and int(local) in replaced):
+                xml_parts.remove(node)
     new_sheet_names = list(splice.new_sheets)
-    added = b""
-    for match in _DEFINED.finditer(splice.new.get(splice.new_main)):
-        local = _LOCAL_ATTR.search(match.group(2))
+    added = []
+    for node in ElementTree.fromstring(splice.new.get(splice.new_main)).iter(
+            f"{NS_MAIN}definedName"):
+        local = node.get("localSheetId")
         if local is None:
             continue
-        index = positions[new_sheet_names[int(local.group(1))]]
-        attrs = _LOCAL_ATTR.sub(b'localSheetId="%d"' % index, match.group(2))
-        added += b"<" + prefix + b"definedName" + attrs + b">" + match.group(3) + b"</" + prefix \
-            + b"definedName>"
-    data = _add_defined_names(data, prefix, added)
-    ElementTree.fromstring(data)  # still well-formed
-    return data
-
-
-def _add_defined_names(data: bytes, prefix: bytes, added: bytes) -> bytes:
-    empty = re.search(rb"<" + prefix + rb"definedNames\b[^>]*?(/>|>\s*</" + prefix
-                      + rb"definedNames>)", data)
-    if empty is not None:
-        data = data[:empty.start()] + data[empty.end():]
-    if not added:
-        return data
-    close = data.find(b"</" + prefix + b"definedNames>")
-    if close >= 0:
-        return data[:close] + added + data[close:]
-    position = data.index(b"</" + prefix + b"sheets>") + len(b"</" + prefix + b"sheets>")
-    for follower in (b"functionGroups", b"externalReferences"):
-        found = re.compile(rb"<" + prefix + follower + rb"\b[^>]*?(?:/>|>.*?</" + prefix
-                           + follower + rb">)", re.S).search(data, position)
-        if found is not None:
-            position = found.end()
-    tag = prefix + b"definedNames"
-    return data[:position] + b"<" + tag + b">" + added + b"</" + tag + b">" + data[position:]
+        index = positions[new_sheet_names[int(local)]]
+        attributes = [(key, str(index) if key == "localSheetId" else value)
+                      for key, value in node.items()]
+        added.append((attributes, node.text or ""))
+    if added and defined is None:
+        follower = next((node for node in root.childNodes
+                         if node.nodeType == node.ELEMENT_NODE
+                         and node.localName in _AFTER_DEFINED_NAMES), None)
+        defined = xml_parts.add_element(root, "definedNames", before=follower)
+    for attributes, text in added:
+        xml_parts.add_element(defined, "definedName", attributes).appendChild(
+            document.createTextNode(text))
+    if defined is not None and not [n for n in defined.childNodes
+                                    if n.nodeType == n.ELEMENT_NODE]:
+        xml_parts.remove(defined)  # an empty list is not valid
+    return xml_parts.serialise(document)
 
 
 def _write(splice: _Splice, removed: set[str], target: Path) -> None:
@@ -418,7 +410,6 @@ def _write(splice: _Splice, removed: set[str], target: Path) -> None:
     types = opc.remove_overrides(types, (removed - set(splice.added)) | changed)
     for part in changed:  # a freed name reused for the same kind of part keeps its entry
         types = opc.add_override(types, part, splice.added[part])
-    ElementTree.fromstring(types)
     splice.parts[types_name] = types
     stamp = next((i.date_time for i in splice.src.infos if i.filename == splice.main),
                  (1980, 1, 1, 0, 0, 0))

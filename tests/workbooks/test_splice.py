@@ -275,7 +275,8 @@ def test_styles_merge_reuses_what_is_there_and_keeps_a_prefix():
                 b'fontId="0" fillId="0" borderId="0" xfId="0"/></x:cellXfs><x:cellStyles '
                 b'count="1"><x:cellStyle name="Normal" xfId="0" builtinId="0"/></x:cellStyles>'
                 b'</x:styleSheet>')
-    rendered = (b'<styleSheet><numFmts count="2"><numFmt numFmtId="164" formatCode="0.0"/>'
+    rendered = (b'<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                b'<numFmts count="2"><numFmt numFmtId="164" formatCode="0.0"/>'
                 b'<numFmt numFmtId="165" formatCode="0%"/></numFmts><fonts count="2"><font>'
                 b'<sz val="10"/></font><font><b/></font></fonts><fills count="1"><fill>'
                 b'<patternFill patternType="none"/></fill></fills><borders count="1"><border/>'
