@@ -41,6 +41,7 @@ from motxl.core.model import Programme
 from motxl.core.parse import parse_programme
 from motxl.core.rollup import roll_up
 from motxl.presentation import CONTROLES, SUIVI, SYNTHESE, build_tabs
+from motxl.presentation.names import MARK_NAME, MARK_VALUE
 from motxl.presentation.spec import NAVY, TabSpec
 from motxl.render.xlsxwriter_file import print_setup
 from motxl.errors import MotxlError
@@ -333,6 +334,7 @@ def build_workbook_bytes(source_dir: Path | None = None, vba_dir: Path = VBA_DIR
     hint_format = workbook.add_format({"italic": True, "font_color": "#7F7F7F"})
     for spec in tabs:
         _own_tab(workbook, sheets[spec.name], spec, HINTS[spec.name], hint_format)
+        workbook.define_name(f"'{spec.name}'!{MARK_NAME}", f"={MARK_VALUE}")
 
     conf_cells = _conf_sheet(workbook, sheets[XLWINGS_CONF])
     _manual_sheet(workbook, sheets[MODE_EMPLOI], manual_lines(

@@ -10,14 +10,15 @@ prefixes and declarations: see its docstring).
 from __future__ import annotations
 
 import re
+import zipfile
 from dataclasses import dataclass
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 from defusedxml import ElementTree
 
 from motxl.workbooks import xml_parts
 
-__all__ = ["Rel", "rels_part_of", "parse_rels", "serialise_rels", "resolve", "relative",
+__all__ = ["Package", "Sheet", "Rel", "rels_part_of", "parse_rels", "serialise_rels", "resolve", "relative",
            "fresh_name", "fresh_id", "add_rels", "remove_rels", "content_type_of",
            "add_override", "remove_overrides", "REL_TYPE", "MAIN", "REL", "PKG_RELS", "CT",
            "NS_MAIN", "NS_REL", "NS_PKG_REL", "CT_NS"]
@@ -202,3 +203,60 @@ def read_custom_property(data: bytes, name: str) -> str | None:
         if node.get("name") == name:
             return "".join(child.text or "" for child in node)
     return None
+
+
+@dataclass
+class Sheet:
+    """A sheet as ``workbook.xml`` lists it."""
+    name: str
+    sheet_id: int
+    rel_id: str
+    kind: str  # worksheet, chartsheet...
+    part: str | None
+    state: str = "visible"
+
+
+class Package:
+    """A package read whole into memory, parts in their zip order: motxl's one zip reader for
+    the files it edits or compares (part names looked up case-insensitively)."""
+
+    def __init__(self, path: Path) -> None:
+        with zipfile.ZipFile(path) as archive:
+            self.infos = archive.infolist()
+            self.data = {info.filename: archive.read(info) for info in self.infos}
+        self.by_fold = {name.casefold(): name for name in self.data}
+
+    def get(self, part: str) -> bytes | None:
+        name = self.by_fold.get(part.casefold())
+        return None if name is None else self.data[name]
+
+    def rels(self, part: str) -> list[Rel]:
+        return parse_rels(self.get(rels_part_of(part)))
+
+    def main_part(self) -> str:
+        from motxl.errors import MotxlError
+
+        for rel in self.rels(""):
+            if rel.kind == "officeDocument":
+                return resolve("", rel.target)
+        raise MotxlError("Classeur sans partie principale : ouvrez-le dans Excel, "
+                         "enregistrez-le de nouveau, puis relancez.")
+
+    def related(self, part: str, kind: str) -> str | None:
+        for rel in self.rels(part):
+            if rel.kind == kind and rel.mode != "External":
+                return resolve(part, rel.target)
+        return None
+
+    def sheets(self, main: str | None = None) -> list[Sheet]:
+        """The sheets of the workbook part ``main`` (default: the package's), in order."""
+        main = main or self.main_part()
+        rels = {rel.id: rel for rel in self.rels(main)}
+        sheets = []
+        for node in ElementTree.fromstring(self.get(main) or b"").iter(f"{NS_MAIN}sheet"):
+            rel = rels.get(node.get(f"{NS_REL}id") or "")
+            part = resolve(main, rel.target) if rel and rel.mode != "External" else None
+            sheets.append(Sheet(node.get("name", ""), int(node.get("sheetId") or 0),
+                                node.get(f"{NS_REL}id") or "", rel.kind if rel else "", part,
+                                node.get("state", "visible")))
+        return sheets

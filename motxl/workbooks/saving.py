@@ -36,6 +36,7 @@ from defusedxml import ElementTree
 from motxl.errors import MotxlError, os_error_in
 from motxl.workbooks import opc
 from motxl.workbooks.preflight import lock_files, open_in_excel
+from motxl.workbooks.sheet_xml import sheet_head_facts, vml_has_controls
 
 __all__ = ["save_workbook_atomically", "check_preserved", "lock_files", "make_backup",
            "BACKUP_DIR", "BACKUPS_KEPT", "SaveError"]
@@ -45,10 +46,9 @@ BACKUPS_KEPT = 5
 TEMP_MARK = ".motxl-tmp-"
 STALE_TEMP_SECONDS = 3600
 
-_NS_MAIN, _NS_REL, _NS_PKG_REL = opc.NS_MAIN, opc.NS_REL, opc.NS_PKG_REL
+_NS_MAIN = opc.NS_MAIN
 _DATA_VALIDATION = re.compile(rb"<(?:\w+:)?dataValidation[\s/>]")
 _CF_RULE = re.compile(rb"<(?:\w+:)?cfRule[\s/>]")
-_OBJECT_TYPE = re.compile(rb"ObjectType\s*=\s*\"([^\"]+)\"")
 _QUOTED_SHEET = re.compile(r"'((?:[^']|'')+)'!")
 #: Relationship kinds that openpyxl rewrites or drops harmlessly (printer settings, a thumbnail,
 #: the calculation chain Excel rebuilds) or that motxl manages itself.
@@ -329,49 +329,35 @@ class _Package:
 
     def __init__(self, path: Path):
         self.path = path
-        self.archive = zipfile.ZipFile(path)
-        self.names = set(self.archive.namelist())
-        workbook = self._xml("xl/workbook.xml")
-        rels = self._rels("xl/workbook.xml")
-        self.sheets: list[_Sheet] = []
-        for node in workbook.iter(f"{_NS_MAIN}sheet"):
-            rel = rels.get(node.get(f"{_NS_REL}id") or "")
-            part = rel[1] if rel else None
-            self.sheets.append(_Sheet(node.get("name", ""), part, node.get("state", "visible"),
-                                      self._code_name(part)))
+        self.package = opc.Package(path)
+        self.names = set(self.package.data)
+        self.main = self.package.main_part()
+        workbook = ElementTree.fromstring(self.read(self.main))
+        self.sheets = [_Sheet(s.name, s.part, s.state, self._code_name(s.part))
+                       for s in self.package.sheets(self.main)]
         self.defined_names = self._defined_names(workbook)
 
     def close(self) -> None:
-        self.archive.close()
+        pass  # read whole: nothing left open
 
     def read(self, part: str) -> bytes:
-        return self.archive.read(part)
+        data = self.package.get(part)
+        if data is None:
+            raise KeyError(part)
+        return data
 
-    def _xml(self, part: str):
-        return ElementTree.fromstring(self.archive.read(part))
+    def has(self, part: str | None) -> bool:
+        return part is not None and self.package.get(part) is not None
 
     def _rels(self, part: str) -> dict[str, tuple[str, str]]:
         """Relationship id → (kind, target part) for the part's .rels, if any."""
-        posix = PurePosixPath(part)
-        rels_part = str(posix.parent / "_rels" / f"{posix.name}.rels")
-        if rels_part not in self.names:
-            return {}
-        found = {}
-        for rel in self._xml(rels_part).iter(f"{_NS_PKG_REL}Relationship"):
-            kind = rel.get("Type", "").rsplit("/relationships/", 1)[-1]
-            target = rel.get("Target", "")
-            if rel.get("TargetMode") == "External":
-                resolved = target
-            else:
-                resolved = opc.resolve(part, target)
-            found[rel.get("Id", "")] = (kind, resolved)
-        return found
+        return {rel.id: (rel.kind, rel.target if rel.mode == "External"
+                         else opc.resolve(part, rel.target))
+                for rel in self.package.rels(part)}
 
     def _code_name(self, part: str | None) -> str | None:
-        if part is None or part not in self.names:
+        if not self.has(part):
             return None
-        from motxl.workbooks.sheet_xml import sheet_head_facts
-
         return sheet_head_facts(self.read(part))[0]
 
     def _defined_names(self, workbook) -> set[tuple[str, str | None, str]]:
@@ -387,32 +373,26 @@ class _Package:
     def rel_kinds(self, part: str, depth: int = 2) -> Counter:
         """Kinds of the parts reached from ``part`` (and from those, ``depth`` levels)."""
         counts: Counter = Counter()
-        seen = {part}
+        seen = {part.casefold()}
         frontier = [part]
         for _ in range(depth):
             following = []
             for current in frontier:
                 for kind, target in self._rels(current).values():
                     counts[kind] += 1
-                    if target in self.names and target not in seen:
-                        seen.add(target)
+                    if self.has(target) and target.casefold() not in seen:
+                        seen.add(target.casefold())
                         following.append(target)
             frontier = following
         return counts
 
     def vml_with_controls(self) -> dict[str, bytes]:
         """VML drawings holding anything but comment notes (buttons, check boxes...)."""
-        found = {}
-        for name in self.names:
-            if name.startswith("xl/drawings/") and name.endswith(".vml"):
-                data = self.read(name)
-                kinds = {m.group(1) for m in _OBJECT_TYPE.finditer(data)}
-                if kinds - {b"Note"}:
-                    found[name] = data
-        return found
+        return {name: data for name, data in self.package.data.items()
+                if name.casefold().endswith(".vml") and vml_has_controls(data)}
 
     def content_types(self) -> bytes:
-        return self.read("[Content_Types].xml") if "[Content_Types].xml" in self.names else b""
+        return self.package.get("[Content_Types].xml") or b""
 
 
 def _normalise_formula(text: str) -> str:
@@ -474,8 +454,8 @@ def check_preserved(before: Path, after: Path, own_sheets: set[str]) -> None:
     old, new = _Package(Path(before)), _Package(Path(after))
     try:
         # VBA project and macro-enabled workbook.
-        if "xl/vbaProject.bin" in old.names:
-            if "xl/vbaProject.bin" not in new.names:
+        if old.has("xl/vbaProject.bin"):
+            if not new.has("xl/vbaProject.bin"):
                 lost.append("le projet VBA (macros)")
             elif old.read("xl/vbaProject.bin") != new.read("xl/vbaProject.bin"):
                 lost.append("le projet VBA (macros modifiées)")
@@ -513,7 +493,7 @@ def check_preserved(before: Path, after: Path, own_sheets: set[str]) -> None:
             twin = new_sheets.get(sheet.name)
             if sheet.name.casefold() in own or twin is None or sheet.part is None:
                 continue
-            if sheet.part not in old.names or twin.part not in new.names:
+            if not old.has(sheet.part) or not new.has(twin.part):
                 continue
             old_xml, new_xml = old.read(sheet.part), new.read(twin.part)
             for pattern, what in ((_DATA_VALIDATION, "validation(s) de données"),
@@ -546,8 +526,8 @@ def check_preserved(before: Path, after: Path, own_sheets: set[str]) -> None:
             where = f" (feuille « {scope} »)" if scope else ""
             lost.append(f"le nom défini « {name} »{where}")
         # Workbook-level and package-level parts.
-        for old_kinds, new_kinds in ((old.rel_kinds("xl/workbook.xml", depth=1),
-                                      new.rel_kinds("xl/workbook.xml", depth=1)),
+        for old_kinds, new_kinds in ((old.rel_kinds(old.main, depth=1),
+                                      new.rel_kinds(new.main, depth=1)),
                                      (_root_kinds(old), _root_kinds(new))):
             for kind, count in sorted(old_kinds.items()):
                 if kind in _IGNORED_RELS or count <= new_kinds.get(kind, 0):
@@ -564,9 +544,4 @@ def check_preserved(before: Path, after: Path, own_sheets: set[str]) -> None:
 
 
 def _root_kinds(package: _Package) -> Counter:
-    counts: Counter = Counter()
-    if "_rels/.rels" not in package.names:
-        return counts
-    for rel in package._xml("_rels/.rels").iter(f"{_NS_PKG_REL}Relationship"):
-        counts[rel.get("Type", "").rsplit("/relationships/", 1)[-1]] += 1
-    return counts
+    return Counter(rel.kind for rel in package.package.rels(""))

@@ -21,7 +21,7 @@ from defusedxml import ElementTree
 
 from motxl.workbooks.opc import NS_MAIN, NS_REL
 
-__all__ = ["adapt_sheet", "shared_strings", "sheet_head_facts"]
+__all__ = ["adapt_sheet", "shared_strings", "sheet_head_facts", "vml_has_controls"]
 
 #: Style references, each split out as (prefix, number, rest): s on cells and rows, style on
 #: columns, dxfId on conditional-format rules.
@@ -132,3 +132,13 @@ def sheet_head_facts(xml: bytes) -> tuple[str | None, bool, str | None]:
                    for view in root.iter(f"{NS_MAIN}sheetView"))
     legacy = root.find(f"{NS_MAIN}legacyDrawing")
     return code, selected, legacy.get(f"{NS_REL}id") if legacy is not None else None
+
+
+#: VML (Excel's legacy drawings: buttons, comment notes) is not always well-formed XML: its
+#: shape kinds are found lexically, in either quoting.
+_OBJECT_TYPE = re.compile(rb"ObjectType\s*=\s*[\"']([^\"']+)[\"']")
+
+
+def vml_has_controls(vml: bytes | None) -> bool:
+    """A VML drawing holding buttons or other form controls (not only comment notes)."""
+    return bool(vml) and bool({m.group(1) for m in _OBJECT_TYPE.finditer(vml)} - {b"Note"})

@@ -12,7 +12,13 @@ copied byte for byte, except
 * ``styles.xml`` (rendered styles appended), ``workbook.xml`` (new sheets, print titles),
   its relationships and ``[Content_Types].xml``, parsed and written with a real XML parser
   (``xml_parts``: defusedxml for reading, the DOM keeps the file's own prefixes);
-* ``calcChain.xml``, dropped: Excel rebuilds it, and stale entries make it repair the file.
+* ``calcChain.xml``, dropped: Excel rebuilds it, and stale entries make it repair the file;
+* ``docProps/app.xml``: its list of worksheets (TitlesOfParts, HeadingPairs) gets the new tabs.
+
+Each tab written carries the motxl mark, a hidden sheet-scoped defined name
+(``presentation.names.MARK_NAME``); a replaced sheet without it is listed in
+``SpliceResult.foreign``. A tab added to a macro-enabled workbook gets a unique ASCII VBA code
+name, as Excel gives every sheet of such a workbook.
 
 The programme sheet, VBA project, buttons, other sheets and document properties are never
 parsed for writing, so nothing openpyxl would drop can be lost.
@@ -21,6 +27,7 @@ parsed for writing, so nothing openpyxl would drop can be lost.
 from __future__ import annotations
 
 import re
+import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,22 +36,22 @@ from typing import Sequence
 from defusedxml import ElementTree
 
 from motxl.errors import MotxlError
+from motxl.presentation.names import MARK_NAME, MARK_VALUE
 from motxl.workbooks import opc
 from motxl.workbooks.opc import Rel
 from motxl.workbooks import xml_parts
-from motxl.workbooks.sheet_xml import adapt_sheet, shared_strings, sheet_head_facts
+from motxl.workbooks.sheet_xml import adapt_sheet, shared_strings, sheet_head_facts, \
+    vml_has_controls
 from motxl.workbooks.styles_merge import merge_styles
 
-__all__ = ["splice_tabs", "SpliceResult", "workbook_sheets"]
+__all__ = ["splice_tabs", "SpliceResult"]
 
 NS_MAIN, NS_REL, MAIN = opc.NS_MAIN, opc.NS_REL, opc.MAIN
 WORKSHEET_TYPE = opc.REL_TYPE + "worksheet"
 WORKSHEET_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 #: Print set-up and filter names motxl sets on its tabs (replaced at each refresh).
-OWN_NAMES = {"_xlnm.print_titles", "_xlnm.print_area", "_xlnm._filterdatabase"}
-#: VML (Excel's legacy drawings) is not always well-formed XML: its shape kinds are found
-#: lexically, in either quoting.
-_OBJECT_TYPE = re.compile(rb"ObjectType\s*=\s*[\"']([^\"']+)[\"']")
+OWN_NAMES = {"_xlnm.print_titles", "_xlnm.print_area", "_xlnm._filterdatabase",
+             MARK_NAME.casefold()}
 #: What may follow ``definedNames`` in ``workbook.xml`` (ECMA-376 CT_Workbook order).
 _AFTER_DEFINED_NAMES = ("calcPr", "oleSize", "customWorkbookViews", "pivotCaches",
                         "smartTagPr", "smartTagTypes", "webPublishing", "fileRecoveryPr",
@@ -54,70 +61,16 @@ _AFTER_DEFINED_NAMES = ("calcPr", "oleSize", "customWorkbookViews", "pivotCaches
 @dataclass
 class SpliceResult:
     created: list[str] = field(default_factory=list)
-
-
-@dataclass
-class Sheet:
-    name: str
-    sheet_id: int
-    rel_id: str
-    kind: str  # worksheet, chartsheet...
-    part: str | None
-
-
-class _Zip:
-    """A package read whole into memory, parts in their zip order."""
-
-    def __init__(self, path: Path) -> None:
-        with zipfile.ZipFile(path) as archive:
-            self.infos = archive.infolist()
-            self.data = {info.filename: archive.read(info) for info in self.infos}
-        self.by_fold = {name.casefold(): name for name in self.data}
-
-    def get(self, part: str) -> bytes | None:
-        name = self.by_fold.get(part.casefold())
-        return None if name is None else self.data[name]
-
-    def rels(self, part: str) -> list[Rel]:
-        return opc.parse_rels(self.get(opc.rels_part_of(part)))
-
-    def main_part(self) -> str:
-        for rel in self.rels(""):
-            if rel.kind == "officeDocument":
-                return opc.resolve("", rel.target)
-        raise MotxlError("Classeur sans partie principale : ouvrez-le dans Excel, "
-                         "enregistrez-le de nouveau, puis relancez.")
-
-    def related(self, part: str, kind: str) -> str | None:
-        for rel in self.rels(part):
-            if rel.kind == kind and rel.mode != "External":
-                return opc.resolve(part, rel.target)
-        return None
-
-
-def workbook_sheets(package: _Zip, main: str) -> list[Sheet]:
-    rels = {rel.id: rel for rel in package.rels(main)}
-    sheets = []
-    for node in ElementTree.fromstring(package.get(main)).iter(f"{NS_MAIN}sheet"):
-        rel = rels.get(node.get(f"{NS_REL}id") or "")
-        part = opc.resolve(main, rel.target) if rel and rel.mode != "External" else None
-        sheets.append(Sheet(node.get("name", ""), int(node.get("sheetId") or 0),
-                            node.get(f"{NS_REL}id") or "", rel.kind if rel else "", part))
-    return sheets
-
-
-def _has_controls(vml: bytes | None) -> bool:
-    """A VML drawing holding buttons or other form controls (not only comment notes)."""
-    return bool(vml) and bool({m.group(1) for m in _OBJECT_TYPE.finditer(vml)} - {b"Note"})
+    foreign: list[str] = field(default_factory=list)  # replaced sheets without the motxl mark
 
 
 class _Splice:
     def __init__(self, source: Path, rendered: Path) -> None:
-        self.src, self.new = _Zip(source), _Zip(rendered)
+        self.src, self.new = opc.Package(source), opc.Package(rendered)
         self.main = self.src.main_part()
-        self.sheets = workbook_sheets(self.src, self.main)
+        self.sheets = self.src.sheets(self.main)
         self.new_main = self.new.main_part()
-        self.new_sheets = {s.name: s for s in workbook_sheets(self.new, self.new_main)}
+        self.new_sheets = {s.name: s for s in self.new.sheets(self.new_main)}
         self.parts = dict(self.src.data)  # the output, name → bytes
         self.added: dict[str, str] = {}  # added part → content type
         self.replaced_rels: dict[str, list[Rel]] = {}  # part → its new relationships
@@ -154,11 +107,33 @@ class _Splice:
         self.taken = {name.casefold() for name in self.parts if name not in doomed}
         self.table_ids, self.table_names = self._tables()
 
+    @property
+    def macros(self) -> bool:
+        return self.src.related(self.main, "vbaProject") is not None
+
+    @property
+    def code_names(self) -> set[str]:
+        """The VBA code names in use (casefolded): the workbook's and every sheet's."""
+        if not hasattr(self, "_code_names"):
+            names = set()
+            properties = ElementTree.fromstring(self.src.get(self.main)).find(
+                f"{NS_MAIN}workbookPr")
+            if properties is not None and properties.get("codeName"):
+                names.add(properties.get("codeName", "").casefold())
+            for sheet in self.sheets:
+                data = self.src.get(sheet.part) if sheet.part else None
+                if data and sheet.kind == "worksheet":
+                    code = sheet_head_facts(data)[0]
+                    if code:
+                        names.add(code.casefold())
+            self._code_names = names
+        return self._code_names
+
     def _kept_legacy(self, part: str) -> list[Rel]:
         """The relationship to the tab's legacy drawing, if it holds buttons."""
         _, _, legacy = sheet_head_facts(self.src.data[part])
         return [rel for rel in self.src.rels(part) if rel.id == legacy and rel.mode != "External"
-                and _has_controls(self.src.get(opc.resolve(part, rel.target)))]
+                and vml_has_controls(self.src.get(opc.resolve(part, rel.target)))]
 
     def _tables(self) -> tuple[set[int], set[str]]:
         ids, names = set(), set()
@@ -243,6 +218,8 @@ class _Splice:
             part = opc.fresh_name("xl/worksheets/sheet1.xml", self.taken)
             self.added[part] = WORKSHEET_CT
             kept = []
+            if self.macros:
+                code_name = _fresh_code_name(name, self.code_names)
         else:
             part = self.src.by_fold[self.sheets[index].part.casefold()]
             code_name, selected, _ = sheet_head_facts(self.parts[part])
@@ -257,6 +234,18 @@ class _Splice:
                                        selected=selected, legacy_rel=legacy_id)
         self.replaced_rels[part] = rels
         return part
+
+
+def _fresh_code_name(tab: str, taken: set[str]) -> str:
+    """An ASCII VBA identifier from ``tab`` (``Synthèse`` → ``Synthese``), unique in ``taken``
+    (casefolded, updated): a letter first, then letters, digits, underscores; 31 at most."""
+    ascii_name = unicodedata.normalize("NFKD", tab).encode("ascii", "ignore").decode()
+    base = re.sub(r"[^A-Za-z0-9_]", "", ascii_name).lstrip("0123456789_")[:28] or "Feuille"
+    candidate, number = base, 2
+    while candidate.casefold() in taken:
+        candidate, number = f"{base}{number}", number + 1
+    taken.add(candidate.casefold())
+    return candidate
 
 
 def _final_reach(splice: _Splice) -> set[str]:
@@ -298,6 +287,8 @@ def splice_tabs(source: Path, rendered: Path, target: Path, tabs: Sequence[str])
                              "(feuille graphique ou macro) : renommez-la pour que motxl puisse "
                              "créer son onglet.")
     replaced = {by_name[n.casefold()] for n in tabs if n.casefold() in by_name}
+    marked = _marked_sheets(splice)
+    result.foreign = [splice.sheets[i].name for i in sorted(replaced) if i not in marked]
     splice.prepare(replaced)
     for name in tabs:
         index = by_name.get(name.casefold())
@@ -319,6 +310,8 @@ def splice_tabs(source: Path, rendered: Path, target: Path, tabs: Sequence[str])
                                          for _, part, rid in sheet_rels])
     splice.parts[workbook_rels] = rels_data
     splice.parts[splice.main] = _edit_workbook(splice, sheet_rels, replaced, positions)
+    if new_sheets:
+        _list_new_sheets(splice, [name for name, _ in new_sheets])
     removed = _unreachable(splice)
     _write(splice, removed, target)
     return result
@@ -388,6 +381,9 @@ def _edit_workbook(splice: _Splice, sheet_rels: list[tuple[str, str, str]], repl
         attributes = [(key, str(index) if key == "localSheetId" else value)
                       for key, value in node.items()]
         added.append((attributes, node.text or ""))
+    for index in sorted(positions.values()):  # the mark on every tab written
+        added.append(([("name", MARK_NAME), ("localSheetId", str(index)), ("hidden", "1")],
+                      MARK_VALUE))
     if added and defined is None:
         follower = next((node for node in root.childNodes
                          if node.nodeType == node.ELEMENT_NODE
@@ -400,6 +396,61 @@ def _edit_workbook(splice: _Splice, sheet_rels: list[tuple[str, str, str]], repl
                                     if n.nodeType == n.ELEMENT_NODE]:
         xml_parts.remove(defined)  # an empty list is not valid
     return xml_parts.serialise(document)
+
+
+def _marked_sheets(splice: _Splice) -> set[int]:
+    """Indexes of the sheets that carry the motxl mark in the source workbook."""
+    marked = set()
+    for node in ElementTree.fromstring(splice.src.get(splice.main)).iter(
+            f"{NS_MAIN}definedName"):
+        local = node.get("localSheetId") or ""
+        if (node.get("name") or "").casefold() == MARK_NAME.casefold() and local.isdigit():
+            marked.add(int(local))
+    return marked
+
+
+def _list_new_sheets(splice: _Splice, names: list[str]) -> None:
+    """``docProps/app.xml`` listing the added tabs among the worksheets (TitlesOfParts, and
+    the count in HeadingPairs), when it lists the worksheets at all."""
+    part = splice.src.related("", "extended-properties")
+    name = splice.src.by_fold.get(part.casefold()) if part else None
+    if name is None:
+        return
+    document = xml_parts.parse(splice.parts[name])
+    root = document.documentElement
+    pairs = xml_parts.child(root, opc.EXTENDED, "HeadingPairs")
+    titles = xml_parts.child(root, opc.EXTENDED, "TitlesOfParts")
+    pair_vector = xml_parts.child(pairs, opc.VT, "vector") if pairs else None
+    title_vector = xml_parts.child(titles, opc.VT, "vector") if titles else None
+    if pair_vector is None or title_vector is None:
+        return
+    variants = [xml_parts.child(v, opc.VT, "i4") or xml_parts.child(v, opc.VT, "i2")
+                for v in xml_parts.children(pair_vector, opc.VT, "variant")]
+    counts = [v for v in variants[1::2]]
+    items = xml_parts.children(title_vector, opc.VT, "lpstr")
+    worksheets = {s.name for s in splice.sheets if s.kind == "worksheet"}
+    start, best, best_index = 0, 0, None
+    for index, count in enumerate(counts):  # the category that lists the worksheets
+        number = int(count.firstChild.data) if count is not None and count.firstChild else 0
+        listed = [_text(item) for item in items[start:start + number]]
+        overlap = len(worksheets.intersection(listed))
+        if overlap > best:
+            best, best_index, end = overlap, index, start + number
+        start += number
+    if best_index is None:
+        return
+    follower = items[end] if end < len(items) else None
+    for title in names:
+        xml_parts.add_element(title_vector, "lpstr", before=follower).appendChild(
+            document.createTextNode(title))
+    count = counts[best_index]
+    count.firstChild.data = str(int(count.firstChild.data) + len(names))
+    title_vector.setAttribute("size", str(len(items) + len(names)))
+    splice.parts[name] = xml_parts.serialise(document)
+
+
+def _text(element) -> str:
+    return "".join(node.data for node in element.childNodes if node.nodeType == node.TEXT_NODE)
 
 
 def _write(splice: _Splice, removed: set[str], target: Path) -> None:

@@ -64,7 +64,7 @@ def _sheet_names(path: Path) -> list[str]:
 def _allowed_changes(path: Path) -> set[str]:
     """The parts the splice may change: the tabs and their links, styles, workbook, types."""
     allowed = {"[Content_Types].xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels",
-               "xl/styles.xml", "xl/calcChain.xml"}
+               "xl/styles.xml", "xl/calcChain.xml", "docProps/app.xml"}
     for name in TABS:
         part = sheet_part(path, name)
         if part is not None:
