@@ -45,6 +45,7 @@ from motxl.presentation.names import MARK_NAME, MARK_VALUE
 from motxl.presentation.spec import NAVY, TabSpec
 from motxl.render.xlsxwriter_file import print_setup
 from motxl.errors import MotxlError
+from motxl.workbooks.opc import Package, read_custom_property
 from motxl.workbooks.preflight import refuse_if_open
 from motxl.workbooks.saving import save_workbook_atomically
 from motxl.workbooks.writing import seed_rows
@@ -407,13 +408,12 @@ def _digest(parts: list[tuple[str, bytes]]) -> str:
 
 def _stamped(data: bytes) -> bytes:
     """The built file with the placeholder of ``BUILD_PROPERTY`` replaced by the digest."""
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        infos = archive.infolist()
-        parts = [(info.filename, archive.read(info)) for info in infos]
+    package = Package(io.BytesIO(data))
+    parts = list(package.data.items())
     stamp = _digest(parts).encode("ascii")
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
-        for info, (name, body) in zip(infos, parts):
+        for info, (name, body) in zip(package.infos, parts):
             if name == CUSTOM_PART:
                 body = body.replace(_PLACEHOLDER.encode("ascii"), stamp, 1)
             archive.writestr(info, body, compress_type=info.compress_type)
@@ -424,12 +424,9 @@ def is_build_output(path: Path) -> bool:
     """Whether ``path`` is a file ``build-workbook`` wrote and nothing changed since: its
     ``BUILD_PROPERTY`` equals the digest of its other parts (Excel, LibreOffice and ``refresh``
     all rewrite some part when they save, so their files never pass)."""
-    from motxl.workbooks.opc import read_custom_property
-
     try:
-        with zipfile.ZipFile(path) as archive:
-            parts = [(info.filename, archive.read(info)) for info in archive.infolist()]
-    except (OSError, zipfile.BadZipFile, EOFError, ValueError):
+        parts = list(Package(path).data.items())
+    except (OSError, zipfile.BadZipFile, EOFError, ValueError, RuntimeError):
         return False
     custom = dict(parts).get(CUSTOM_PART)
     return custom is not None and read_custom_property(custom, BUILD_PROPERTY) == _digest(parts)

@@ -13,6 +13,7 @@ import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import BinaryIO
 
 from defusedxml import ElementTree
 
@@ -220,7 +221,7 @@ class Package:
     """A package read whole into memory, parts in their zip order: motxl's one zip reader for
     the files it edits or compares (part names looked up case-insensitively)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path | BinaryIO) -> None:
         with zipfile.ZipFile(path) as archive:
             self.infos = archive.infolist()
             self.data = {info.filename: archive.read(info) for info in self.infos}
