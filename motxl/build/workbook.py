@@ -386,7 +386,10 @@ def build_workbook(output: str | Path | None = None, source_dir: str | Path | No
                                  "avec -o FICHIER, ou relancez avec --force (une sauvegarde "
                                  "sera faite dans .motxl-backup).")
             backup = True
-    saved = save_workbook_atomically(target, lambda temp: temp.write_bytes(data), backup=backup)
+    def write(temp: Path) -> None:
+        temp.write_bytes(data)
+
+    saved = save_workbook_atomically(target, write, backup=backup)
     return BuildResult(target, saved, unchanged=False)
 
 

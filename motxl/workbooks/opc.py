@@ -19,8 +19,8 @@ from defusedxml import ElementTree
 
 from motxl.workbooks import xml_parts
 
-__all__ = ["Package", "Sheet", "Rel", "rels_part_of", "parse_rels", "serialise_rels", "resolve", "relative",
-           "fresh_name", "fresh_id", "add_rels", "remove_rels", "content_type_of",
+__all__ = ["Package", "Sheet", "Rel", "rels_part_of", "parse_rels", "serialise_rels", "resolve",
+           "relative", "fresh_name", "fresh_id", "add_rels", "remove_rels", "content_type_of",
            "add_override", "remove_overrides", "REL_TYPE", "MAIN", "REL", "PKG_RELS", "CT",
            "NS_MAIN", "NS_REL", "NS_PKG_REL", "CT_NS"]
 
@@ -230,6 +230,13 @@ class Package:
     def get(self, part: str) -> bytes | None:
         name = self.by_fold.get(part.casefold())
         return None if name is None else self.data[name]
+
+    def read(self, part: str | None) -> bytes:
+        """The part's bytes; KeyError when the package lacks it."""
+        data = self.get(part) if part is not None else None
+        if data is None:
+            raise KeyError(part)
+        return data
 
     def rels(self, part: str) -> list[Rel]:
         return parse_rels(self.get(rels_part_of(part)))

@@ -141,4 +141,4 @@ _OBJECT_TYPE = re.compile(rb"ObjectType\s*=\s*[\"']([^\"']+)[\"']")
 
 def vml_has_controls(vml: bytes | None) -> bool:
     """A VML drawing holding buttons or other form controls (not only comment notes)."""
-    return bool(vml) and bool({m.group(1) for m in _OBJECT_TYPE.finditer(vml)} - {b"Note"})
+    return vml is not None and bool({m.group(1) for m in _OBJECT_TYPE.finditer(vml)} - {b"Note"})

@@ -31,7 +31,7 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
 
 from defusedxml import ElementTree
 
@@ -80,7 +80,7 @@ class _Splice:
                              "enregistrez-le de nouveau, puis relancez.")
         self.styles_part = self.src.by_fold[styles.casefold()]
         merged, self.maps = merge_styles(self.parts[self.styles_part],
-                                         self.new.get(self.new.related(self.new_main, "styles")))
+                                         self.new.read(self.new.related(self.new_main, "styles")))
         self.parts[self.styles_part] = merged
         strings = self.new.related(self.new_main, "sharedStrings")
         self.strings = shared_strings(self.new.get(strings) if strings else None)
@@ -89,7 +89,7 @@ class _Splice:
 
     def prepare(self, replaced: set[int]) -> None:
         """Find the parts only the replaced tabs reach (``doomed``): their names are free."""
-        parts = {self.src.by_fold[self.sheets[i].part.casefold()] for i in replaced}
+        parts = {self.src.by_fold[str(self.sheets[i].part).casefold()] for i in replaced}
         old_reach: set[str] = set()
         for part in parts:
             self._reach(part, old_reach, set())
@@ -187,11 +187,11 @@ class _Splice:
                 stale = self.src.by_fold.get(opc.rels_part_of(target).casefold())
                 if stale is not None:  # a freed name reused: its old links go too
                     self.parts.pop(stale, None)
-                data = self.new.get(source)
+                data = self.new.read(source)
                 if rel.kind == "table":
                     data = self._own_table(data)
                 self.parts[target] = data
-                self.added[target] = opc.content_type_of(self.new.get("[Content_Types].xml"),
+                self.added[target] = opc.content_type_of(self.new.read("[Content_Types].xml"),
                                                          source) or "application/xml"
                 sub = self._copy_related(source, target, copied)
                 if sub:
@@ -212,7 +212,7 @@ class _Splice:
     def put_tab(self, name: str, index: int | None) -> str:
         """Write tab ``name`` over sheet ``index`` (None: a new sheet); its part name."""
         rendered = self.new_sheets[name]
-        xml = self.new.get(rendered.part)
+        xml = self.new.read(rendered.part)
         code_name, selected = None, False
         if index is None:
             part = opc.fresh_name("xl/worksheets/sheet1.xml", self.taken)
@@ -221,10 +221,10 @@ class _Splice:
             if self.macros:
                 code_name = _fresh_code_name(name, self.code_names)
         else:
-            part = self.src.by_fold[self.sheets[index].part.casefold()]
+            part = self.src.by_fold[str(self.sheets[index].part).casefold()]
             code_name, selected, _ = sheet_head_facts(self.parts[part])
             kept = self._kept_legacy(part)
-        rels = self._copy_related(rendered.part, part, {})
+        rels = self._copy_related(str(rendered.part), part, {})
         legacy_id = None
         if kept:
             legacy_id = opc.fresh_id({rel.id for rel in rels})
@@ -430,8 +430,9 @@ def _list_new_sheets(splice: _Splice, names: list[str]) -> None:
     items = xml_parts.children(title_vector, opc.VT, "lpstr")
     worksheets = {s.name for s in splice.sheets if s.kind == "worksheet"}
     start, best, best_index = 0, 0, None
-    for index, count in enumerate(counts):  # the category that lists the worksheets
-        number = int(count.firstChild.data) if count is not None and count.firstChild else 0
+    for index, counter in enumerate(counts):  # the category that lists the worksheets
+        number = int(counter.firstChild.data) if counter is not None and counter.firstChild \
+            else 0
         listed = [_text(item) for item in items[start:start + number]]
         overlap = len(worksheets.intersection(listed))
         if overlap > best:
@@ -443,7 +444,7 @@ def _list_new_sheets(splice: _Splice, names: list[str]) -> None:
     for title in names:
         xml_parts.add_element(title_vector, "lpstr", before=follower).appendChild(
             document.createTextNode(title))
-    count = counts[best_index]
+    count: Any = counts[best_index]
     count.firstChild.data = str(int(count.firstChild.data) + len(names))
     title_vector.setAttribute("size", str(len(items) + len(names)))
     splice.parts[name] = xml_parts.serialise(document)

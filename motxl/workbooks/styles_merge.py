@@ -15,12 +15,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
-from xml.dom.minidom import Element, Node
+from xml.dom import Node
 
 from defusedxml import ElementTree
 
 from motxl.workbooks import xml_parts
 from motxl.workbooks.opc import MAIN, NS_MAIN
+from motxl.workbooks.xml_parts import Element
 
 __all__ = ["merge_styles", "StyleMaps"]
 

@@ -17,8 +17,8 @@ prefix their parent uses for the same namespace.
 
 from __future__ import annotations
 
-from typing import Iterable
-from xml.dom.minidom import Document, Element, Node
+from typing import Any, Iterable
+from xml.dom import Node
 from xml.parsers.expat import ExpatError
 
 from defusedxml import DefusedXmlException
@@ -28,6 +28,10 @@ __all__ = ["parse", "serialise", "children", "child", "elements", "add_element",
            "prefix_for", "declare_prefix", "XmlPartError", "Document", "Element"]
 
 XMLNS = "http://www.w3.org/2000/xmlns/"
+#: DOM nodes, typed loosely: typeshed's minidom makes every attribute optional, and these
+#: parts were parsed a line earlier.
+Document = Any
+Element = Any
 
 
 class XmlPartError(ValueError):
@@ -65,7 +69,7 @@ def elements(root: Element | Document, namespace: str, local: str) -> list[Eleme
 def prefix_for(element: Element, namespace: str) -> str | None:
     """The prefix bound to ``namespace`` where ``element`` stands ("" for the default
     namespace), or None when it is not declared there."""
-    node: Node | None = element
+    node = element
     while node is not None and node.nodeType == Node.ELEMENT_NODE:
         attributes = node.attributes
         for index in range(attributes.length):
@@ -106,7 +110,7 @@ def _qualified(parent: Element, namespace: str, local: str) -> str:
 
 
 def add_element(parent: Element, local: str, attributes: Iterable[tuple[str, str]] = (),
-                *, namespace: str | None = None, before: Node | None = None) -> Element:
+                *, namespace: str | None = None, before: Any = None) -> Element:
     """A new element ``local`` in ``parent``'s namespace (or ``namespace``), with the prefix
     already bound to it there; appended, or inserted before ``before``. Attribute names are
     written as given (``r:id`` must use a prefix declared above)."""

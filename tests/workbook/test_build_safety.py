@@ -134,4 +134,5 @@ def test_default_output_is_the_package_repository_not_the_current_folder(tmp_pat
     assert sorted(p.name for p in look_alike.iterdir()) == ["Programme2023.xlsm", "source"]
     # The repository's committed workbook is the fresh build (test_build checks it): untouched.
     assert result.code == 0, result.err
-    assert result.out.startswith(f"Classeur déjà à jour : {ROOT / 'workbook' / 'Programme2023.xlsm'}")
+    repository_workbook = ROOT / "workbook" / "Programme2023.xlsm"
+    assert result.out.startswith(f"Classeur déjà à jour : {repository_workbook}")
