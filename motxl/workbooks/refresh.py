@@ -22,7 +22,8 @@ import time
 import zipfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from xml.etree.ElementTree import ParseError
+
+from defusedxml.ElementTree import ParseError
 
 from motxl.errors import MotxlError
 from motxl.presentation.names import find_tab, own_tab

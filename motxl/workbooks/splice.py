@@ -386,14 +386,14 @@ def _edit_workbook(splice: _Splice, sheet_rels: list[tuple[str, str, str]], repl
                       MARK_VALUE))
     if added and defined is None:
         follower = next((node for node in root.childNodes
-                         if node.nodeType == node.ELEMENT_NODE
+                         if node.nodeType == xml_parts.ELEMENT_NODE
                          and node.localName in _AFTER_DEFINED_NAMES), None)
         defined = xml_parts.add_element(root, "definedNames", before=follower)
     for attributes, text in added:
         xml_parts.add_element(defined, "definedName", attributes).appendChild(
             document.createTextNode(text))
     if defined is not None and not [n for n in defined.childNodes
-                                    if n.nodeType == n.ELEMENT_NODE]:
+                                    if n.nodeType == xml_parts.ELEMENT_NODE]:
         xml_parts.remove(defined)  # an empty list is not valid
     return xml_parts.serialise(document)
 
@@ -451,7 +451,7 @@ def _list_new_sheets(splice: _Splice, names: list[str]) -> None:
 
 
 def _text(element) -> str:
-    return "".join(node.data for node in element.childNodes if node.nodeType == node.TEXT_NODE)
+    return "".join(node.data for node in element.childNodes if node.nodeType == xml_parts.TEXT_NODE)
 
 
 def _write(splice: _Splice, removed: set[str], target: Path) -> None:

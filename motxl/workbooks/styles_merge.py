@@ -15,13 +15,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
-from xml.dom import Node
 
 from defusedxml import ElementTree
 
 from motxl.workbooks import xml_parts
 from motxl.workbooks.opc import MAIN, NS_MAIN
-from motxl.workbooks.xml_parts import Element
+from motxl.workbooks.xml_parts import ELEMENT_NODE, TEXT_NODE, Element
 
 __all__ = ["merge_styles", "StyleMaps"]
 
@@ -49,8 +48,8 @@ def _dom_key(element: Element) -> tuple:
     attributes = sorted((a.namespaceURI or "", a.localName or a.name, a.value)
                         for a in element.attributes.values()
                         if a.namespaceURI != xml_parts.XMLNS)
-    kids = tuple(_dom_key(n) for n in element.childNodes if n.nodeType == Node.ELEMENT_NODE)
-    text = "".join(n.data for n in element.childNodes if n.nodeType == Node.TEXT_NODE).strip()
+    kids = tuple(_dom_key(n) for n in element.childNodes if n.nodeType == ELEMENT_NODE)
+    text = "".join(n.data for n in element.childNodes if n.nodeType == TEXT_NODE).strip()
     return (element.namespaceURI or "", element.localName, tuple(attributes), kids, text)
 
 
@@ -109,7 +108,7 @@ class _List:
     def _section(self) -> Element:
         if self.section is None:
             later = _ORDER[_ORDER.index(self.name) + 1:]
-            follower = next((n for n in self.root.childNodes if n.nodeType == Node.ELEMENT_NODE
+            follower = next((n for n in self.root.childNodes if n.nodeType == ELEMENT_NODE
                              and n.namespaceURI == MAIN and n.localName in later), None)
             self.section = xml_parts.add_element(self.root, self.name, before=follower)
         return self.section

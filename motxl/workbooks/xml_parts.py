@@ -18,16 +18,15 @@ prefix their parent uses for the same namespace.
 from __future__ import annotations
 
 from typing import Any, Iterable
-from xml.dom import Node
-from xml.parsers.expat import ExpatError
 
-from defusedxml import DefusedXmlException
 from defusedxml import minidom as safe_minidom
 
-__all__ = ["parse", "serialise", "children", "child", "elements", "add_element", "remove",
+__all__ = ["ELEMENT_NODE", "TEXT_NODE", "parse", "serialise", "children", "child", "elements", "add_element", "remove",
            "prefix_for", "declare_prefix", "XmlPartError", "Document", "Element"]
 
 XMLNS = "http://www.w3.org/2000/xmlns/"
+#: DOM node types (W3C DOM Level 1 values, as ``xml.dom.Node`` has them).
+ELEMENT_NODE, TEXT_NODE = 1, 3
 #: DOM nodes, typed loosely: typeshed's minidom makes every attribute optional, and these
 #: parts were parsed a line earlier.
 Document = Any
@@ -41,8 +40,8 @@ class XmlPartError(ValueError):
 def parse(data: bytes) -> Document:
     try:
         return safe_minidom.parseString(data, forbid_dtd=True)
-    except (ExpatError, DefusedXmlException) as exc:
-        raise XmlPartError(str(exc)) from exc
+    except Exception as exc:  # noqa: BLE001 - expat's error, defusedxml's refusals, bad bytes
+        raise XmlPartError(f"{type(exc).__name__}: {exc}") from exc
 
 
 def serialise(document: Document) -> bytes:
@@ -52,7 +51,7 @@ def serialise(document: Document) -> bytes:
 def children(parent: Element | Document, namespace: str, local: str) -> list[Element]:
     """The element children of ``parent`` named ``{namespace}local``."""
     return [node for node in parent.childNodes
-            if node.nodeType == Node.ELEMENT_NODE and node.localName == local
+            if node.nodeType == ELEMENT_NODE and node.localName == local
             and node.namespaceURI == namespace]
 
 
@@ -70,7 +69,7 @@ def prefix_for(element: Element, namespace: str) -> str | None:
     """The prefix bound to ``namespace`` where ``element`` stands ("" for the default
     namespace), or None when it is not declared there."""
     node = element
-    while node is not None and node.nodeType == Node.ELEMENT_NODE:
+    while node is not None and node.nodeType == ELEMENT_NODE:
         attributes = node.attributes
         for index in range(attributes.length):
             attribute = attributes.item(index)
@@ -131,6 +130,6 @@ def remove(element: Element) -> None:
     parent = element.parentNode
     following = element.nextSibling
     parent.removeChild(element)
-    if following is not None and following.nodeType == Node.TEXT_NODE \
+    if following is not None and following.nodeType == TEXT_NODE \
             and not following.data.strip():
         parent.removeChild(following)
