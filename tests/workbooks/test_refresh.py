@@ -15,6 +15,7 @@ import signal
 import subprocess
 import sys
 import time
+import types
 import zipfile
 from pathlib import Path
 
@@ -185,6 +186,7 @@ def test_the_buttons_find_the_same_tabs_as_the_file_refresh():
 
     class Book:
         sheets = [Sheet(n) for n in ("Programme", "Synthese", "suivi ", "CONTRÔLES", "Notes")]
+        app = types.SimpleNamespace(engine=types.SimpleNamespace(name="excel"))
 
     finder = SheetFinder(Book())
     for tab in ("Synthèse", "Suivi", "Contrôles", "Programme"):
