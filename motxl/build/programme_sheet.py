@@ -23,7 +23,8 @@ from motxl.core.grid import Grid, column_index
 from motxl.core.headers import HEADER_TEXT
 from motxl.core.model import FUNDINGS, STATUSES, Programme
 from motxl.core.parse import parse_programme
-from motxl.presentation.spec import BLUE, DATE, DAYS, EURO, GREY, LIGHT, NAVY
+from motxl.presentation.spec import (BLUE, DATE, DAYS, EURO, GREY, LIGHT, NAVY, page_header,
+                                    situation_label)
 from motxl.workbooks.writing import write_cell
 
 #: Field order of the columns, as the build writes them.
@@ -32,7 +33,8 @@ FIELD_ORDER = tuple(HEADER_TEXT)
 WIDTHS = {"code": 7, "label": 92, "person": 18, "funding": 14, "days_planned": 10,
           "budget_planned": 13, "days_actual": 10, "spent_actual": 14, "status": 12,
           "deadline": 12, "comment": 48}
-NUMBER_FORMATS = {"days_planned": DAYS, "days_actual": DAYS, "budget_planned": EURO,
+#: The code column is Text ("@"), so that a code typed in Excel stays text (1.10 never 1.1).
+NUMBER_FORMATS = {"code": "@", "days_planned": DAYS, "days_actual": DAYS, "budget_planned": EURO,
                   "spent_actual": EURO, "deadline": DATE}
 WRAPPED = ("label", "comment")
 #: Data validation reaches this sheet row, so that actions added below are checked as well.
@@ -174,6 +176,7 @@ def write_programme_sheet(workbook, worksheet, rows: Sequence[Sequence[Any]], *,
     worksheet.fit_to_pages(1, 0)
     worksheet.repeat_rows(header_row - 1)
     worksheet.set_footer("&CPage &P / &N")
+    worksheet.set_header(page_header(situation_label(programme.year)))
     return ProgrammeLayout(programme, header_row, columns, len(rows), looks)
 
 

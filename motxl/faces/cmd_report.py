@@ -8,8 +8,8 @@ import sys
 
 from motxl.faces.options import add_format, add_programme_file
 
-DIMENSION_HELP = "axis|objective|funding|border|person|status (ou axe, objectif, financement, " \
-                 "frontiere, responsable, statut)"
+DIMENSION_HELP = "axe|objectif|financement|frontiere|responsable|statut (ou en anglais : " \
+                 "axis, objective, funding, border, person, status)"
 
 
 def _dimension(text: str) -> str:
@@ -92,7 +92,7 @@ def run(args: argparse.Namespace) -> int:
     from motxl.workbooks.reading import read_programme
 
     errors = Console(stderr=True, highlight=False)
-    programme = read_programme(args.file, args.sheet)
+    programme = read_programme(args.file, args.sheet, year=args.year)
     result = run_batch(programme, args.by, args.output, jobs=args.jobs, pdf=args.pdf,
                        progress=_RichProgress(errors))
     for line in result.failures:
