@@ -24,9 +24,10 @@ of the example programme.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
-import os
-import tempfile
+import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -44,10 +45,13 @@ from motxl.core.rollup import roll_up
 from motxl.core.situation import NAME as SITUATION_NAME
 from motxl.core.situation import Situation, flags
 from motxl.presentation import CONTROLES, SUIVI, SYNTHESE, build_tabs
+from motxl.presentation.names import MARK_NAME, MARK_VALUE
 from motxl.presentation.spec import DATE, NAVY, TabSpec, page_header, situation_label
 from motxl.render.xlsxwriter_file import print_setup
 from motxl.errors import MotxlError
-from motxl.workbooks.preflight import is_open_in_excel, lock_file
+from motxl.workbooks.opc import Package, read_custom_property
+from motxl.workbooks.preflight import refuse_if_open
+from motxl.workbooks.saving import save_workbook_atomically
 from motxl.workbooks.writing import seed_rows
 
 WORKBOOK_NAME = "Programme2023.xlsm"
@@ -111,12 +115,16 @@ def repo_dir() -> Path:
 
 
 def default_source_dir() -> Path:
-    """``workbook/source`` of the repository motxl runs from (or of the current folder)."""
-    for candidate in (repo_dir() / "workbook" / "source", Path.cwd() / "workbook" / "source"):
-        if (candidate / SEED_NAME).is_file():
-            return candidate
-    raise MotxlError("Sources du classeur introuvables (workbook/source/programme-seed.txt) : "
-                     "lancez la commande depuis le dépôt motxl ou indiquez --source DOSSIER.")
+    """``workbook/source`` of the repository the running motxl package belongs to.
+
+    Never the current folder's: a look-alike there (another clone, a copy) must not be the
+    one a bare ``motxl build-workbook`` rewrites.
+    """
+    candidate = repo_dir() / "workbook" / "source"
+    if (candidate / SEED_NAME).is_file():
+        return candidate
+    raise MotxlError(f"Sources du classeur introuvables à côté de motxl ({candidate}) : "
+                     "indiquez --source DOSSIER et -o FICHIER.")
 
 
 def default_output(source_dir: Path | None = None) -> Path:
@@ -394,6 +402,7 @@ def build_workbook_bytes(source_dir: Path | None = None, vba_dir: Path = VBA_DIR
     hint_format = workbook.add_format({"italic": True, "font_color": "#7F7F7F"})
     for spec in tabs:
         _own_tab(workbook, sheets[spec.name], spec, HINTS[spec.name], hint_format)
+        workbook.define_name(f"'{spec.name}'!{MARK_NAME}", f"={MARK_VALUE}")
 
     conf_cells = _conf_sheet(workbook, sheets[XLWINGS_CONF])
     _manual_sheet(workbook, sheets[MODE_EMPLOI], manual_lines(
@@ -405,12 +414,26 @@ def build_workbook_bytes(source_dir: Path | None = None, vba_dir: Path = VBA_DIR
         page_header(situation_label(programme.year)))  # static pages: the year, not a date
 
     workbook.add_vba_project(io.BytesIO(vba_bin), is_stream=True)
+    workbook.set_custom_property(BUILD_PROPERTY, _PLACEHOLDER)
     workbook.close()
-    return buffer.getvalue()
+    return _stamped(buffer.getvalue())
 
 
-def build_workbook(output: str | Path | None = None, source_dir: str | Path | None = None) -> Path:
-    """Build the workbook and write it atomically (temp file beside it, then rename)."""
+@dataclass
+class BuildResult:
+    path: Path
+    backup: Path | None  # the copy of the file replaced with --force
+    unchanged: bool  # the file was already exactly this build
+
+
+def build_workbook(output: str | Path | None = None, source_dir: str | Path | None = None, *,
+                   force: bool = False) -> BuildResult:
+    """Build the workbook and write it atomically (temp file beside it, then rename).
+
+    An existing file is replaced only when it is still a build output, untouched since (see
+    ``is_build_output``); anything else (a refreshed workbook, a file saved by Excel) is
+    refused unless ``force``, and then backed up first like ``refresh`` does.
+    """
     source = Path(source_dir) if source_dir else default_source_dir()
     if not (source / SEED_NAME).is_file():
         raise MotxlError(f"{source} ne contient pas {SEED_NAME} : indiquez le dossier des "
@@ -420,22 +443,63 @@ def build_workbook(output: str | Path | None = None, source_dir: str | Path | No
         raise MotxlError(f"{target.name} : le classeur à macros doit avoir l'extension .xlsm.")
     if not target.parent.is_dir():
         raise MotxlError(f"Dossier introuvable : {target.parent}.")
-    if is_open_in_excel(target):
-        raise MotxlError(f"{target.name} est ouvert dans Excel ({lock_file(target).name} "
-                         "présent) : fermez-le puis relancez la construction.")
+    refuse_if_open(target, "fermez-le puis relancez la construction.")
     data = build_workbook_bytes(source)
-    handle, temp_name = tempfile.mkstemp(dir=target.parent, prefix=".~motxl-", suffix=".xlsm")
+    backup = False
+    if target.exists():
+        if target.is_file() and target.read_bytes() == data:
+            return BuildResult(target, None, unchanged=True)
+        if not is_build_output(target):
+            if not force:
+                raise MotxlError(f"{target} n'est plus le classeur construit (actualisé ou "
+                                 "modifié depuis) : motxl ne l'écrase pas ; écrivez ailleurs "
+                                 "avec -o FICHIER, ou relancez avec --force (une sauvegarde "
+                                 "sera faite dans .motxl-backup).")
+            backup = True
+    def write(temp: Path) -> None:
+        temp.write_bytes(data)
+
+    saved = save_workbook_atomically(target, write, backup=backup)
+    return BuildResult(target, saved, unchanged=False)
+
+
+# -- the build stamp ---------------------------------------------------------------------------
+
+#: The custom document property that holds the digest of every other part of a built file.
+BUILD_PROPERTY = "motxl-build"
+CUSTOM_PART = "docProps/custom.xml"
+_PLACEHOLDER = "0" * 64
+
+
+def _digest(parts: list[tuple[str, bytes]]) -> str:
+    digest = hashlib.sha256()
+    for name, data in parts:
+        if name != CUSTOM_PART:
+            digest.update(b"%s\0%d\0" % (name.encode("utf-8"), len(data)) + data)
+    return digest.hexdigest()
+
+
+def _stamped(data: bytes) -> bytes:
+    """The built file with the placeholder of ``BUILD_PROPERTY`` replaced by the digest."""
+    package = Package(io.BytesIO(data))
+    parts = list(package.data.items())
+    stamp = _digest(parts).encode("ascii")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for info, (name, body) in zip(package.infos, parts):
+            if name == CUSTOM_PART:
+                body = body.replace(_PLACEHOLDER.encode("ascii"), stamp, 1)
+            archive.writestr(info, body, compress_type=info.compress_type)
+    return out.getvalue()
+
+
+def is_build_output(path: Path) -> bool:
+    """Whether ``path`` is a file ``build-workbook`` wrote and nothing changed since: its
+    ``BUILD_PROPERTY`` equals the digest of its other parts (Excel, LibreOffice and ``refresh``
+    all rewrite some part when they save, so their files never pass)."""
     try:
-        with os.fdopen(handle, "wb") as temp:
-            temp.write(data)
-            temp.flush()
-            os.fsync(temp.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temp_name, 0o666 & ~umask)
-        os.replace(temp_name, target)
-    except BaseException:
-        if os.path.exists(temp_name):
-            os.unlink(temp_name)
-        raise
-    return target
+        parts = list(Package(path).data.items())
+    except (OSError, zipfile.BadZipFile, EOFError, ValueError, RuntimeError):
+        return False
+    custom = dict(parts).get(CUSTOM_PART)
+    return custom is not None and read_custom_property(custom, BUILD_PROPERTY) == _digest(parts)

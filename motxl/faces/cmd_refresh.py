@@ -23,7 +23,20 @@ def run(args: argparse.Namespace) -> int:
     result = refresh_file(args.file, sheet=args.sheet, output=args.output, year=args.year,
                           as_of=args.as_of)
     print(summary_line(result))
+    if result.foreign:
+        print(foreign_line(result))
     return 0
+
+
+def foreign_line(result) -> str:
+    """The sheets replaced that motxl had not written, and where their old content is."""
+    names = ", ".join(f"« {name} »" for name in result.foreign)
+    one = len(result.foreign) == 1
+    return (f"Attention : {'la feuille' if one else 'les feuilles'} {names} "
+            f"{'n’avait' if one else 'n’avaient'} pas été "
+            f"{'écrite' if one else 'écrites'} par motxl et "
+            f"{'a' if one else 'ont'} été remplacée{'' if one else 's'} ; "
+            f"l'ancien contenu est conservé dans {result.foreign_kept_in}.")
 
 
 def _plural(count: int, word: str) -> str:

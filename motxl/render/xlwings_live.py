@@ -36,7 +36,7 @@ from typing import Any, Iterable, Sequence
 from motxl.core.grid import Grid, column_letter, normalize_value
 from motxl.presentation.spec import (CONDITIONAL_STYLES, STYLES, Area, Chart, Link, Style,
                                   TabSpec)
-from motxl.core.text import fold
+from motxl.presentation.names import find_tab
 
 #: Excel refuses longer addresses in Range("...").
 MAX_ADDRESS = 255
@@ -99,13 +99,11 @@ class SheetFinder:
         self.sheets = {sheet.name: sheet for sheet in book.sheets}
 
     def get(self, name: str, *, create: bool = False):
-        """The sheet called ``name`` (exact, else the only one with the same folded name);
-        None when absent, or a new sheet at the end with ``create``."""
-        if name in self.sheets:
-            return self.sheets[name]
-        folded = [n for n in self.sheets if fold(n) == fold(name)]
-        if len(folded) == 1:
-            return self.sheets[folded[0]]
+        """The sheet that is tab ``name`` (``presentation.names.find_tab``, the rule the file
+        refresh uses too); None when absent, or a new sheet at the end with ``create``."""
+        found = find_tab(name, self.sheets)
+        if found is not None:
+            return self.sheets[found]
         if not create:
             return None
         if self.sheets:

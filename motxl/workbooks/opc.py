@@ -2,32 +2,41 @@
 
 A workbook file is a zip of parts; each part's links to others live in a ``_rels/NAME.rels``
 part beside it (ECMA-376 Part 2). Parts are compared case-insensitively, as the spec asks.
-Relationship and content-type parts are edited as text, so everything not touched keeps its
-bytes; what is added is escaped and re-parsed by the caller's checks.
+This module is also the one home of the OOXML namespaces motxl reads. Parts are read with
+``defusedxml.ElementTree`` and edited through ``xml_parts`` (a DOM that keeps the writer's
+prefixes and declarations: see its docstring).
 """
 
 from __future__ import annotations
 
 import re
+import zipfile
 from dataclasses import dataclass
-from pathlib import PurePosixPath
-from xml.sax.saxutils import escape, quoteattr
+from pathlib import Path, PurePosixPath
+from typing import BinaryIO
 
 from defusedxml import ElementTree
 
-__all__ = ["Rel", "rels_part_of", "parse_rels", "serialise_rels", "resolve", "relative",
-           "fresh_name", "fresh_id", "add_rels", "remove_rels", "content_type_of",
-           "add_override", "remove_overrides", "REL_TYPE", "escape", "quoteattr"]
+from motxl.workbooks import xml_parts
 
+__all__ = ["Package", "Sheet", "Rel", "rels_part_of", "parse_rels", "serialise_rels", "resolve",
+           "relative", "fresh_name", "fresh_id", "add_rels", "remove_rels", "content_type_of",
+           "add_override", "remove_overrides", "REL_TYPE", "MAIN", "REL", "PKG_RELS", "CT",
+           "NS_MAIN", "NS_REL", "NS_PKG_REL", "CT_NS"]
+
+# The namespaces (URIs) of the parts motxl reads or edits.
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
-REL_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
-CT_NS = "{http://schemas.openxmlformats.org/package/2006/content-types}"
-# ElementTree tags ("{namespace}name") of the parts the readers and checks look into.
-NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+CT = "http://schemas.openxmlformats.org/package/2006/content-types"
+EXTENDED = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
+VT = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+REL_TYPE = REL + "/"
+# ElementTree tags ("{namespace}name") of the same.
+NS_MAIN = "{" + MAIN + "}"
+NS_REL = "{" + REL + "}"
 NS_PKG_REL = "{" + PKG_RELS + "}"
-_REL_ELEMENT = re.compile(rb"<(?:\w+:)?Relationship\b[^>]*?(?:/>|>\s*</(?:\w+:)?Relationship>)")
-_ATTR = re.compile(rb'\b(Id|Type|Target|TargetMode)\s*=\s*(?:"([^"]*)"|\'([^\']*)\')')
+CT_NS = "{" + CT + "}"
 _NUMBERED = re.compile(r"^(.*?)(\d*)(\.[^./]+)$")
 
 
@@ -62,12 +71,17 @@ def parse_rels(data: bytes | None) -> list[Rel]:
 
 
 def serialise_rels(rels: list[Rel]) -> bytes:
-    items = "".join(f"<Relationship Id={quoteattr(r.id)} Type={quoteattr(r.type)} "
-                    f"Target={quoteattr(r.target)}"
-                    + (f" TargetMode={quoteattr(r.mode)}" if r.mode else "") + "/>"
-                    for r in rels)
-    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-            f'<Relationships xmlns="{PKG_RELS}">{items}</Relationships>').encode("utf-8")
+    """A new relationships part holding ``rels``."""
+    document = xml_parts.parse(f'<Relationships xmlns="{PKG_RELS}"/>'.encode())
+    root = document.documentElement
+    for rel in rels:
+        xml_parts.add_element(root, "Relationship", _rel_attributes(rel))
+    return xml_parts.serialise(document)
+
+
+def _rel_attributes(rel: Rel) -> list[tuple[str, str]]:
+    attributes = [("Id", rel.id), ("Type", rel.type), ("Target", rel.target)]
+    return attributes + ([("TargetMode", rel.mode)] if rel.mode else [])
 
 
 def _normalise(path: str) -> str:
@@ -122,28 +136,24 @@ def fresh_id(used: set[str]) -> str:
     return f"rId{number}"
 
 
-def _attrs(element: bytes) -> dict[str, str]:
-    return {m.group(1).decode(): (m.group(2) or m.group(3) or b"").decode("utf-8")
-            for m in _ATTR.finditer(element)}
-
-
 def remove_rels(data: bytes, ids: set[str]) -> bytes:
-    """A .rels part without the relationships whose Id is in ``ids`` (other bytes kept)."""
-    return _REL_ELEMENT.sub(lambda m: b"" if _attrs(m.group(0)).get("Id") in ids
-                            else m.group(0), data)
+    """A .rels part without the relationships whose Id is in ``ids``."""
+    document = xml_parts.parse(data)
+    for node in xml_parts.elements(document, PKG_RELS, "Relationship"):
+        if node.getAttribute("Id") in ids:
+            xml_parts.remove(node)
+    return xml_parts.serialise(document)
 
 
 def add_rels(data: bytes, rels: list[Rel]) -> bytes:
-    """A .rels part with ``rels`` appended before its closing tag."""
-    match = re.search(rb"</(\w+:)?Relationships>\s*\Z", data)
-    if match is None:
-        raise ValueError("relationships part without closing tag")
-    prefix = (match.group(1) or b"").decode()
-    items = "".join(f"<{prefix}Relationship Id={quoteattr(r.id)} Type={quoteattr(r.type)} "
-                    f"Target={quoteattr(r.target)}"
-                    + (f" TargetMode={quoteattr(r.mode)}" if r.mode else "") + "/>"
-                    for r in rels).encode("utf-8")
-    return data[:match.start()] + items + data[match.start():]
+    """A .rels part with ``rels`` appended."""
+    document = xml_parts.parse(data)
+    root = document.documentElement
+    if root.namespaceURI != PKG_RELS or root.localName != "Relationships":
+        raise xml_parts.XmlPartError("not a relationships part")
+    for rel in rels:
+        xml_parts.add_element(root, "Relationship", _rel_attributes(rel))
+    return xml_parts.serialise(document)
 
 
 def content_type_of(types: bytes, part: str) -> str | None:
@@ -160,19 +170,14 @@ def content_type_of(types: bytes, part: str) -> str | None:
     return None
 
 
-_OVERRIDE = re.compile(rb"<(?:\w+:)?Override\b[^>]*?(?:/>|>\s*</(?:\w+:)?Override>)")
-_PART_NAME = re.compile(rb'\bPartName\s*=\s*(?:"([^"]*)"|\'([^\']*)\')')
-
-
 def remove_overrides(types: bytes, parts: set[str]) -> bytes:
+    """``[Content_Types].xml`` without the Override entries of ``parts``."""
     wanted = {"/" + p.casefold() for p in parts}
-
-    def drop(match: re.Match) -> bytes:
-        name = _PART_NAME.search(match.group(0))
-        value = (name.group(1) or name.group(2) or b"").decode("utf-8") if name else ""
-        return b"" if value.casefold() in wanted else match.group(0)
-
-    return _OVERRIDE.sub(drop, types)
+    document = xml_parts.parse(types)
+    for node in xml_parts.elements(document, CT, "Override"):
+        if node.getAttribute("PartName").casefold() in wanted:
+            xml_parts.remove(node)
+    return xml_parts.serialise(document)
 
 
 def add_override(types: bytes, part: str, content_type: str) -> bytes:
@@ -180,10 +185,86 @@ def add_override(types: bytes, part: str, content_type: str) -> bytes:
     the same type."""
     if content_type_of(types, part) == content_type:
         return types
-    match = re.search(rb"</(\w+:)?Types>\s*\Z", types)
-    if match is None:
-        raise ValueError("content types part without closing tag")
-    prefix = (match.group(1) or b"").decode()
-    item = (f"<{prefix}Override PartName={quoteattr('/' + part)} "
-            f"ContentType={quoteattr(content_type)}/>").encode("utf-8")
-    return types[:match.start()] + item + types[match.start():]
+    document = xml_parts.parse(types)
+    xml_parts.add_element(document.documentElement, "Override",
+                          [("PartName", "/" + part), ("ContentType", content_type)])
+    return xml_parts.serialise(document)
+
+CUSTOM_PROPS = "{http://schemas.openxmlformats.org/officeDocument/2006/custom-properties}"
+
+
+def read_custom_property(data: bytes, name: str) -> str | None:
+    """The text of custom document property ``name`` in ``docProps/custom.xml`` (None if absent
+    or unreadable)."""
+    try:
+        root = ElementTree.fromstring(data)
+    except Exception:  # noqa: BLE001 - a damaged part simply holds no property
+        return None
+    for node in root.iter(f"{CUSTOM_PROPS}property"):
+        if node.get("name") == name:
+            return "".join(child.text or "" for child in node)
+    return None
+
+
+@dataclass
+class Sheet:
+    """A sheet as ``workbook.xml`` lists it."""
+    name: str
+    sheet_id: int
+    rel_id: str
+    kind: str  # worksheet, chartsheet...
+    part: str | None
+    state: str = "visible"
+
+
+class Package:
+    """A package read whole into memory, parts in their zip order: motxl's one zip reader for
+    the files it edits or compares (part names looked up case-insensitively)."""
+
+    def __init__(self, path: Path | BinaryIO) -> None:
+        with zipfile.ZipFile(path) as archive:
+            self.infos = archive.infolist()
+            self.data = {info.filename: archive.read(info) for info in self.infos}
+        self.by_fold = {name.casefold(): name for name in self.data}
+
+    def get(self, part: str) -> bytes | None:
+        name = self.by_fold.get(part.casefold())
+        return None if name is None else self.data[name]
+
+    def read(self, part: str | None) -> bytes:
+        """The part's bytes; KeyError when the package lacks it."""
+        data = self.get(part) if part is not None else None
+        if data is None:
+            raise KeyError(part)
+        return data
+
+    def rels(self, part: str) -> list[Rel]:
+        return parse_rels(self.get(rels_part_of(part)))
+
+    def main_part(self) -> str:
+        from motxl.errors import MotxlError
+
+        for rel in self.rels(""):
+            if rel.kind == "officeDocument":
+                return resolve("", rel.target)
+        raise MotxlError("Classeur sans partie principale : ouvrez-le dans Excel, "
+                         "enregistrez-le de nouveau, puis relancez.")
+
+    def related(self, part: str, kind: str) -> str | None:
+        for rel in self.rels(part):
+            if rel.kind == kind and rel.mode != "External":
+                return resolve(part, rel.target)
+        return None
+
+    def sheets(self, main: str | None = None) -> list[Sheet]:
+        """The sheets of the workbook part ``main`` (default: the package's), in order."""
+        main = main or self.main_part()
+        rels = {rel.id: rel for rel in self.rels(main)}
+        sheets = []
+        for node in ElementTree.fromstring(self.get(main) or b"").iter(f"{NS_MAIN}sheet"):
+            rel = rels.get(node.get(f"{NS_REL}id") or "")
+            part = resolve(main, rel.target) if rel and rel.mode != "External" else None
+            sheets.append(Sheet(node.get("name", ""), int(node.get("sheetId") or 0),
+                                node.get(f"{NS_REL}id") or "", rel.kind if rel else "", part,
+                                node.get("state", "visible")))
+        return sheets

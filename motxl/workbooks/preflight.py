@@ -284,10 +284,28 @@ class _PrologScanner:
                           "enregistrée depuis Excel.")
 
 
-def lock_file(path: Path) -> Path:
-    """Excel's owner file beside an open workbook: '~$Name.xlsm'."""
-    return path.with_name("~$" + path.name)
+def lock_files(path: Path) -> list[Path]:
+    """The owner files Excel may keep beside ``path`` while it is open.
+
+    ``~$Name.xlsm`` is the usual one; for longer names Excel replaces the first two characters
+    of the name instead (``~$ogramme2023.xlsm`` for ``Programme2023.xlsm``). This is motxl's one
+    rule for "is this file open in Excel".
+    """
+    path = Path(path)
+    candidates = [path.with_name("~$" + path.name)]
+    if len(path.name) > 2:
+        candidates.append(path.with_name("~$" + path.name[2:]))
+    return candidates
 
 
-def is_open_in_excel(path: Path) -> bool:
-    return os.path.exists(lock_file(path))
+def open_in_excel(path: Path) -> Path | None:
+    """The lock file that shows ``path`` is open in Excel, or None."""
+    return next((lock for lock in lock_files(path) if os.path.lexists(lock)), None)
+
+
+def refuse_if_open(path: Path, advice: str = "fermez-le dans Excel puis relancez.") -> None:
+    """MotxlError (one French line) while ``path`` is open in Excel."""
+    lock = open_in_excel(path)
+    if lock is not None:
+        raise MotxlError(f"{Path(path).name} est ouvert dans Excel ({lock.name} présent) : "
+                         f"{advice}")

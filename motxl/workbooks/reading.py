@@ -27,8 +27,8 @@ from motxl.core.grid import (CellError, Grid, Uncomputed, column_index, column_l
 from motxl.core.headers import HEADER_SEARCH_ROWS, field_of
 from motxl.core.model import Programme
 from motxl.core.parse import parse_programme
-from motxl.core.text import fold
 from motxl.errors import MotxlError
+from motxl.presentation.names import find_tab
 from motxl.workbooks.preflight import check_workbook_file
 from motxl.workbooks import opc
 
@@ -97,11 +97,9 @@ def _match_sheet(path: Path, names: list[str], wanted: str) -> str:
     if not names:
         raise MotxlError(f"{path.name} ne contient aucune feuille : ouvrez-le dans Excel pour le "
                          "réparer, ou reprenez une sauvegarde.")
-    if wanted in names:
-        return wanted
-    folded = [n for n in names if fold(n) == fold(wanted)]
-    if len(folded) == 1:
-        return folded[0]
+    found = find_tab(wanted, names)  # the one sheet-name rule (case, accents, spaces)
+    if found is not None:
+        return found
     listed = ", ".join(f"« {n} »" for n in names[:10])
     raise MotxlError(f"{path.name} n'a pas de feuille « {wanted} » (feuilles : {listed}) : "
                      "indiquez la bonne avec --sheet.")

@@ -7,6 +7,11 @@ other part of the file (programme sheet, VBA project, buttons, other sheets...) 
 for byte. A tab that already exists keeps its place, VBA code name and buttons; a missing one
 is added after the last sheet. The save (``saving.save_workbook_atomically`` with
 ``check_preserved``) still compares the result with the original before it replaces it.
+
+A sheet is one of the tabs by ``presentation.names.find_tab`` (case, accents and spaces
+ignored), the rule the buttons use too. Each tab written carries the motxl mark
+(``names.MARK_NAME``); replacing a sheet without it (a sheet the user made) is reported, with
+the file that still holds the old sheet.
 """
 
 from __future__ import annotations
@@ -19,7 +24,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from defusedxml.ElementTree import ParseError
+
 from motxl.errors import MotxlError
+from motxl.presentation.names import find_tab, own_tab
+from motxl.workbooks import opc
 from motxl.workbooks.preflight import check_workbook_file
 from motxl.workbooks.saving import _refuse_if_open, save_workbook_atomically
 
@@ -37,12 +46,10 @@ class RefreshResult:
     actions: int
     seconds: float = 0.0
     extra: dict = field(default_factory=dict)
-
-
-def _own_tab_names() -> tuple[str, ...]:
-    from motxl.presentation.names import OWN_TABS
-
-    return OWN_TABS
+    #: Sheets replaced that motxl had not written (no motxl mark), and the file that still
+    #: holds them (the backup, or the source when -o wrote elsewhere).
+    foreign: list[str] = field(default_factory=list)
+    foreign_kept_in: Path | None = None
 
 
 def refresh_file(path: str | Path, *, sheet: str | None = None, output: str | Path | None = None,
@@ -68,8 +75,7 @@ def refresh_file(path: str | Path, *, sheet: str | None = None, output: str | Pa
     _refuse_if_open(target)
     check_as_of(as_of)
     programme = read_programme(source, sheet, year=year)
-    own_names = {name.casefold() for name in _own_tab_names()}
-    if programme.sheet.casefold() in own_names:
+    if own_tab(programme.sheet) is not None:
         raise MotxlError(f"La feuille du programme s'appelle « {programme.sheet} », nom "
                          "réservé à un onglet que motxl réécrit : renommez-la (par exemple "
                          "« Programme »).")
@@ -82,6 +88,7 @@ def refresh_file(path: str | Path, *, sheet: str | None = None, output: str | Pa
     tabs = [_renamed(spec, existing) for spec in tabs]
     written = [spec.name for spec in tabs]
     created: list[str] = []
+    foreign: list[str] = []
 
     def write(temp: Path) -> None:
         from motxl.render.xlsxwriter_file import render_workbook
@@ -89,36 +96,33 @@ def refresh_file(path: str | Path, *, sheet: str | None = None, output: str | Pa
 
         with tempfile.TemporaryDirectory(prefix="motxl-") as folder:
             rendered = render_workbook(Path(folder) / "onglets.xlsx", tabs)
-            created[:] = splice_tabs(source, rendered, temp, written).created
+            spliced = splice_tabs(source, rendered, temp, written)
+            created[:], foreign[:] = spliced.created, spliced.foreign
 
     backup = save_workbook_atomically(target, write, backup=True, before=source,
                                       own_sheets=set(written))
+    kept_in = None
+    if foreign:
+        same = target.resolve() == source.resolve()
+        kept_in = backup if same else source
     return RefreshResult(source=source, path=target, backup=backup, sheets=written,
                          created=created, counts=dict(report.counts),
                          actions=len(programme.actions),
-                         seconds=time.perf_counter() - started)
+                         seconds=time.perf_counter() - started, foreign=foreign,
+                         foreign_kept_in=kept_in)
 
 
 def _sheet_names(path: Path) -> list[str]:
     """The names of the workbook's sheets, in order."""
-    from defusedxml import ElementTree
-
-    from motxl.workbooks.splice import NS_MAIN
-
     try:
-        with zipfile.ZipFile(path) as archive:
-            names = [name for name in archive.namelist() if name.casefold() == "xl/workbook.xml"]
-            root = ElementTree.fromstring(archive.read(names[0])) if names else None
-    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError) as exc:
+        return [sheet.name for sheet in opc.Package(path).sheets()]
+    except (zipfile.BadZipFile, KeyError, ValueError, ParseError) as exc:
         raise MotxlError(f"{path.name} ne peut pas être mis à jour ({type(exc).__name__}) : "
                          "ouvrez-le dans Excel, enregistrez-le de nouveau, puis "
                          "relancez.") from exc
-    return [] if root is None else [node.get("name", "") for node in root.iter(f"{NS_MAIN}sheet")]
 
 
 def _renamed(spec, existing: list[str]):
-    """The spec drawn on the existing sheet whose name differs only by case, if any."""
-    for title in existing:
-        if title.casefold() == spec.name.casefold() and title != spec.name:
-            return replace(spec, name=title)
-    return spec
+    """The spec drawn on the existing sheet that is the same tab (``find_tab``), if any."""
+    title = find_tab(spec.name, existing)
+    return spec if title is None or title == spec.name else replace(spec, name=title)

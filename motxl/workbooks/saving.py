@@ -35,20 +35,20 @@ from defusedxml import ElementTree
 
 from motxl.errors import MotxlError, os_error_in
 from motxl.workbooks import opc
-from motxl.workbooks.preflight import lock_file
+from motxl.workbooks.preflight import lock_files, open_in_excel
+from motxl.workbooks.sheet_xml import sheet_head_facts, vml_has_controls
 
-__all__ = ["save_workbook_atomically", "check_preserved", "lock_files", "BACKUP_DIR",
-           "BACKUPS_KEPT", "SaveError"]
+__all__ = ["save_workbook_atomically", "check_preserved", "lock_files", "make_backup",
+           "BACKUP_DIR", "BACKUPS_KEPT", "SaveError"]
 
 BACKUP_DIR = ".motxl-backup"
 BACKUPS_KEPT = 5
 TEMP_MARK = ".motxl-tmp-"
 STALE_TEMP_SECONDS = 3600
 
-_NS_MAIN, _NS_REL, _NS_PKG_REL = opc.NS_MAIN, opc.NS_REL, opc.NS_PKG_REL
+_NS_MAIN = opc.NS_MAIN
 _DATA_VALIDATION = re.compile(rb"<(?:\w+:)?dataValidation[\s/>]")
 _CF_RULE = re.compile(rb"<(?:\w+:)?cfRule[\s/>]")
-_OBJECT_TYPE = re.compile(rb"ObjectType\s*=\s*\"([^\"]+)\"")
 _QUOTED_SHEET = re.compile(r"'((?:[^']|'')+)'!")
 #: Relationship kinds that openpyxl rewrites or drops harmlessly (printer settings, a thumbnail,
 #: the calculation chain Excel rebuilds) or that motxl manages itself.
@@ -96,23 +96,11 @@ class SaveError(MotxlError):
 # --------------------------------------------------------------------------- locks
 
 
-def lock_files(target: Path) -> list[Path]:
-    """The owner files Excel may keep beside ``target`` while it is open.
-
-    ``~$Name.xlsm`` is the usual one; for longer names Excel replaces the first two characters of
-    the name instead (``~$ogramme2023.xlsm`` for ``Programme2023.xlsm``).
-    """
-    candidates = [lock_file(target)]
-    if len(target.name) > 2:
-        candidates.append(target.with_name("~$" + target.name[2:]))
-    return candidates
-
-
 def _refuse_if_open(target: Path) -> None:
-    for candidate in lock_files(target):
-        if candidate.exists():
-            raise SaveError(f"{target.name} est ouvert dans Excel ({candidate.name} présent) : "
-                            "fermez-le dans Excel puis relancez.")
+    lock = open_in_excel(target)
+    if lock is not None:
+        raise SaveError(f"{target.name} est ouvert dans Excel ({lock.name} présent) : "
+                        "fermez-le dans Excel puis relancez.")
 
 
 # --------------------------------------------------------------------------- saving
@@ -155,7 +143,7 @@ def save_workbook_atomically(target: Path, write: Callable[[Path], None], *,
         if target.exists():
             shutil.copymode(target, temp)
             if backup:
-                backup_path = _make_backup(target)
+                backup_path = make_backup(target)
         else:  # mkstemp made it private (0600): give a new file the usual permissions
             os.chmod(temp, 0o666 & ~_umask())
         try:
@@ -183,7 +171,7 @@ def save_workbook_atomically(target: Path, write: Callable[[Path], None], *,
         if temp is not None:
             _remove(temp)
     if backup_path is not None:
-        _prune_backups(target)
+        prune_backups(target, keep=backup_path)
     return backup_path
 
 
@@ -279,7 +267,9 @@ def _verify(temp: Path, target: Path) -> None:
                         "reproduit.")
 
 
-def _make_backup(target: Path) -> Path:
+def make_backup(target: Path) -> Path:
+    """Copy ``target`` into ``.motxl-backup/`` beside it, under a name stamped with the time
+    of the copy (the order of backups is their names', never the source file's dates)."""
     folder = target.parent / BACKUP_DIR
     folder.mkdir(exist_ok=True)
     stamp = _timestamp()
@@ -296,20 +286,31 @@ def _timestamp() -> str:
     return dt.datetime.now().strftime("%Y%m%d-%H%M%S")
 
 
+def _backup_pattern(target: Path) -> re.Pattern:
+    return re.compile(re.escape(target.stem) + r"\.(\d{8}-\d{6})(?:-(\d+))?"
+                      + re.escape(target.suffix) + r"\Z")
+
+
 def backups_of(target: Path) -> list[Path]:
-    """Backups of ``target`` in ``.motxl-backup/``, oldest first."""
+    """Backups of ``target`` in ``.motxl-backup/``, oldest first by the stamp in their name
+    (``copy2`` keeps the source's modification time, which may be years old)."""
     folder = target.parent / BACKUP_DIR
     if not folder.is_dir():
         return []
-    pattern = re.compile(re.escape(target.stem) + r"\.\d{8}-\d{6}(?:-\d+)?"
-                         + re.escape(target.suffix) + r"\Z")
-    found = [p for p in folder.iterdir() if pattern.match(p.name)]
-    return sorted(found, key=lambda p: (p.stat().st_mtime, p.name))
+    pattern = _backup_pattern(target)
+    found = []
+    for path in folder.iterdir():
+        match = pattern.match(path.name)
+        if match:
+            found.append(((match.group(1), int(match.group(2) or 1)), path))
+    return [path for _, path in sorted(found)]
 
 
-def _prune_backups(target: Path) -> None:
+def prune_backups(target: Path, keep: Path) -> None:
+    """Keep the ``BACKUPS_KEPT`` newest backups of ``target``, and ``keep`` (just made) always."""
     for old in backups_of(target)[:-BACKUPS_KEPT]:
-        _remove(old)
+        if old != keep:
+            _remove(old)
 
 
 # --------------------------------------------------------------------------- preservation
@@ -328,51 +329,36 @@ class _Package:
 
     def __init__(self, path: Path):
         self.path = path
-        self.archive = zipfile.ZipFile(path)
-        self.names = set(self.archive.namelist())
-        workbook = self._xml("xl/workbook.xml")
-        rels = self._rels("xl/workbook.xml")
-        self.sheets: list[_Sheet] = []
-        for node in workbook.iter(f"{_NS_MAIN}sheet"):
-            rel = rels.get(node.get(f"{_NS_REL}id") or "")
-            part = rel[1] if rel else None
-            self.sheets.append(_Sheet(node.get("name", ""), part, node.get("state", "visible"),
-                                      self._code_name(part)))
+        self.package = opc.Package(path)
+        self.names = set(self.package.data)
+        self.main = self.package.main_part()
+        workbook = ElementTree.fromstring(self.read(self.main))
+        self.sheets = [_Sheet(s.name, s.part, s.state, self._code_name(s.part))
+                       for s in self.package.sheets(self.main)]
         self.defined_names = self._defined_names(workbook)
 
     def close(self) -> None:
-        self.archive.close()
+        pass  # read whole: nothing left open
 
     def read(self, part: str) -> bytes:
-        return self.archive.read(part)
+        data = self.package.get(part)
+        if data is None:
+            raise KeyError(part)
+        return data
 
-    def _xml(self, part: str):
-        return ElementTree.fromstring(self.archive.read(part))
+    def has(self, part: str | None) -> bool:
+        return part is not None and self.package.get(part) is not None
 
     def _rels(self, part: str) -> dict[str, tuple[str, str]]:
         """Relationship id → (kind, target part) for the part's .rels, if any."""
-        posix = PurePosixPath(part)
-        rels_part = str(posix.parent / "_rels" / f"{posix.name}.rels")
-        if rels_part not in self.names:
-            return {}
-        found = {}
-        for rel in self._xml(rels_part).iter(f"{_NS_PKG_REL}Relationship"):
-            kind = rel.get("Type", "").rsplit("/relationships/", 1)[-1]
-            target = rel.get("Target", "")
-            if rel.get("TargetMode") == "External":
-                resolved = target
-            else:
-                resolved = opc.resolve(part, target)
-            found[rel.get("Id", "")] = (kind, resolved)
-        return found
+        return {rel.id: (rel.kind, rel.target if rel.mode == "External"
+                         else opc.resolve(part, rel.target))
+                for rel in self.package.rels(part)}
 
     def _code_name(self, part: str | None) -> str | None:
-        if part is None or part not in self.names:
+        if not self.has(part):
             return None
-        with self.archive.open(part) as stream:
-            head = stream.read(4096)
-        match = re.search(rb"<(?:\w+:)?sheetPr\b[^>]*\bcodeName=\"([^\"]*)\"", head)
-        return match.group(1).decode("utf-8") if match else None
+        return sheet_head_facts(self.read(part))[0]
 
     def _defined_names(self, workbook) -> set[tuple[str, str | None, str]]:
         names = set()
@@ -387,32 +373,26 @@ class _Package:
     def rel_kinds(self, part: str, depth: int = 2) -> Counter:
         """Kinds of the parts reached from ``part`` (and from those, ``depth`` levels)."""
         counts: Counter = Counter()
-        seen = {part}
+        seen = {part.casefold()}
         frontier = [part]
         for _ in range(depth):
             following = []
             for current in frontier:
                 for kind, target in self._rels(current).values():
                     counts[kind] += 1
-                    if target in self.names and target not in seen:
-                        seen.add(target)
+                    if self.has(target) and target.casefold() not in seen:
+                        seen.add(target.casefold())
                         following.append(target)
             frontier = following
         return counts
 
     def vml_with_controls(self) -> dict[str, bytes]:
         """VML drawings holding anything but comment notes (buttons, check boxes...)."""
-        found = {}
-        for name in self.names:
-            if name.startswith("xl/drawings/") and name.endswith(".vml"):
-                data = self.read(name)
-                kinds = {m.group(1) for m in _OBJECT_TYPE.finditer(data)}
-                if kinds - {b"Note"}:
-                    found[name] = data
-        return found
+        return {name: data for name, data in self.package.data.items()
+                if name.casefold().endswith(".vml") and vml_has_controls(data)}
 
     def content_types(self) -> bytes:
-        return self.read("[Content_Types].xml") if "[Content_Types].xml" in self.names else b""
+        return self.package.get("[Content_Types].xml") or b""
 
 
 def _normalise_formula(text: str) -> str:
@@ -474,8 +454,8 @@ def check_preserved(before: Path, after: Path, own_sheets: set[str]) -> None:
     old, new = _Package(Path(before)), _Package(Path(after))
     try:
         # VBA project and macro-enabled workbook.
-        if "xl/vbaProject.bin" in old.names:
-            if "xl/vbaProject.bin" not in new.names:
+        if old.has("xl/vbaProject.bin"):
+            if not new.has("xl/vbaProject.bin"):
                 lost.append("le projet VBA (macros)")
             elif old.read("xl/vbaProject.bin") != new.read("xl/vbaProject.bin"):
                 lost.append("le projet VBA (macros modifiées)")
@@ -513,7 +493,7 @@ def check_preserved(before: Path, after: Path, own_sheets: set[str]) -> None:
             twin = new_sheets.get(sheet.name)
             if sheet.name.casefold() in own or twin is None or sheet.part is None:
                 continue
-            if sheet.part not in old.names or twin.part not in new.names:
+            if not old.has(sheet.part) or not new.has(twin.part):
                 continue
             old_xml, new_xml = old.read(sheet.part), new.read(twin.part)
             for pattern, what in ((_DATA_VALIDATION, "validation(s) de données"),
@@ -546,8 +526,8 @@ def check_preserved(before: Path, after: Path, own_sheets: set[str]) -> None:
             where = f" (feuille « {scope} »)" if scope else ""
             lost.append(f"le nom défini « {name} »{where}")
         # Workbook-level and package-level parts.
-        for old_kinds, new_kinds in ((old.rel_kinds("xl/workbook.xml", depth=1),
-                                      new.rel_kinds("xl/workbook.xml", depth=1)),
+        for old_kinds, new_kinds in ((old.rel_kinds(old.main, depth=1),
+                                      new.rel_kinds(new.main, depth=1)),
                                      (_root_kinds(old), _root_kinds(new))):
             for kind, count in sorted(old_kinds.items()):
                 if kind in _IGNORED_RELS or count <= new_kinds.get(kind, 0):
@@ -564,9 +544,4 @@ def check_preserved(before: Path, after: Path, own_sheets: set[str]) -> None:
 
 
 def _root_kinds(package: _Package) -> Counter:
-    counts: Counter = Counter()
-    if "_rels/.rels" not in package.names:
-        return counts
-    for rel in package._xml("_rels/.rels").iter(f"{_NS_PKG_REL}Relationship"):
-        counts[rel.get("Type", "").rsplit("/relationships/", 1)[-1]] += 1
-    return counts
+    return Counter(rel.kind for rel in package.package.rels(""))

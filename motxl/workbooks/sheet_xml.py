@@ -4,15 +4,24 @@
 and rows, ``style`` on columns, ``dxfId`` in conditional formats) through the maps of the merged
 styles; shared-string cells as inline strings (the workbook's own ``sharedStrings.xml`` stays
 as it was); then the sheet's VBA code name, its selected state and the link to the legacy
-drawing (buttons) the tab keeps.
+drawing (buttons) the tab keeps. The rendered part is XlsxWriter's own output, whose form is
+known, and a large tab holds hundreds of thousands of cells: it is rewritten lexically.
+
+``sheet_head_facts`` reads a workbook's existing worksheet part, written by any program: it
+parses it with a real parser, cells left out (they are all inside ``sheetData``).
 """
 
 from __future__ import annotations
 
 import re
 from typing import Sequence
+from xml.sax.saxutils import quoteattr
 
-__all__ = ["adapt_sheet", "shared_strings", "sheet_head_facts", "remap_dxf_ids"]
+from defusedxml import ElementTree
+
+from motxl.workbooks.opc import NS_MAIN, NS_REL
+
+__all__ = ["adapt_sheet", "shared_strings", "sheet_head_facts", "vml_has_controls"]
 
 #: Style references, each split out as (prefix, number, rest): s on cells and rows, style on
 #: columns, dxfId on conditional-format rules.
@@ -22,7 +31,6 @@ _CF_DXF = re.compile(rb'(<cfRule\b[^>]*?\bdxfId=")(\d+)(")')
 #: A shared-string cell's type and value: t="s"><v>N</v>, split out as (number).
 _SHARED_VALUE = re.compile(rb'\bt="s"(?:\s*)><v>(\d+)</v>')
 _SI = re.compile(rb"<si>(.*?)</si>|<si/>", re.S)
-_DXF_ATTR = re.compile(rb'\b(\w*DxfId)="(\d+)"')
 _AFTER_LEGACY = re.compile(rb"<(?:legacyDrawingHF|drawingHF|picture|oleObjects|controls|"
                            rb"webPublishItems|tableParts|extLst)\b|</worksheet>")
 
@@ -61,7 +69,7 @@ def _inline(xml: bytes, strings: Sequence[bytes]) -> bytes:
 
 
 def adapt_sheet(xml: bytes, *, xf: Sequence[int], dxf: Sequence[int], strings: Sequence[bytes],
-                code_name: bytes | None, selected: bool, legacy_rel: str | None) -> bytes:
+                code_name: str | None, selected: bool, legacy_rel: str | None) -> bytes:
     # head (up to the cells), cells, tail: each pattern scans only the piece it can be in.
     start = xml.find(b"<sheetData")
     end = xml.rfind(b"</sheetData>")
@@ -84,8 +92,8 @@ def adapt_sheet(xml: bytes, *, xf: Sequence[int], dxf: Sequence[int], strings: S
     return head + cells + tail
 
 
-def _with_code_name(head: bytes, code_name: bytes) -> bytes:
-    attribute = b' codeName="' + code_name + b'"'
+def _with_code_name(head: bytes, code_name: str) -> bytes:
+    attribute = b" codeName=" + quoteattr(code_name).encode("utf-8")
     sheet_pr = re.search(rb"<sheetPr\b([^>]*?)(/?)>", head)
     if sheet_pr is not None:
         attrs = re.sub(rb'\s+codeName="[^"]*"', b"", sheet_pr.group(1))
@@ -95,22 +103,42 @@ def _with_code_name(head: bytes, code_name: bytes) -> bytes:
     return head[:root.end()] + b"<sheetPr" + attribute + b"/>" + head[root.end():]
 
 
-def remap_dxf_ids(xml: bytes, dxf: Sequence[int]) -> bytes:
-    """A table part with its ``...DxfId`` attributes pointing into the merged styles."""
-    return _DXF_ATTR.sub(lambda m: m.group(1) + b'="%d"' % dxf[int(m.group(2))], xml)
+_SHEET_DATA = re.compile(rb"<(?:[\w.-]+:)?sheetData\b")
+_SHEET_DATA_END = re.compile(rb"</(?:[\w.-]+:)?sheetData\s*>")
 
 
-_SHEET_PR = re.compile(rb"<(?:\w+:)?sheetPr\b[^>]*?\bcodeName=\"([^\"]*)\"")
-_TAB_SELECTED = re.compile(rb"<(?:\w+:)?sheetView\b[^>]*?\btabSelected=\"(?:1|true)\"")
-_LEGACY = re.compile(rb"<(?:\w+:)?legacyDrawing\b[^>]*?\b\w+:id=\"([^\"]*)\"")
-_SHEET_DATA = re.compile(rb"<(?:\w+:)?sheetData\b")
+def _without_cells(xml: bytes) -> bytes:
+    """The worksheet part with its ``sheetData`` element left out (``<`` cannot stand inside
+    an attribute value or text, so the tags are found exactly)."""
+    start = _SHEET_DATA.search(xml)
+    if start is None:
+        return xml
+    tag_end = xml.index(b">", start.end())
+    if xml[tag_end - 1:tag_end] == b"/":
+        return xml[:start.start()] + xml[tag_end + 1:]
+    close = xml.rfind(b"</", tag_end, xml.rfind(b"sheetData") + 1)
+    end = _SHEET_DATA_END.match(xml, close) if close >= 0 else None
+    if end is None:
+        return xml
+    return xml[:start.start()] + xml[end.end():]
 
 
-def sheet_head_facts(xml: bytes) -> tuple[bytes | None, bool, str | None]:
+def sheet_head_facts(xml: bytes) -> tuple[str | None, bool, str | None]:
     """(code name, tab selected, r:id of the legacy drawing) of an existing worksheet part."""
-    data_at = _SHEET_DATA.search(xml)
-    head = xml[:data_at.start()] if data_at else xml
-    code = _SHEET_PR.search(head)
-    legacy = _LEGACY.search(xml, max(xml.rfind(b"sheetData>"), 0))
-    return (code.group(1) if code else None, bool(_TAB_SELECTED.search(head)),
-            legacy.group(1).decode("utf-8") if legacy else None)
+    root = ElementTree.fromstring(_without_cells(xml))
+    properties = root.find(f"{NS_MAIN}sheetPr")
+    code = properties.get("codeName") if properties is not None else None
+    selected = any(view.get("tabSelected") in ("1", "true")
+                   for view in root.iter(f"{NS_MAIN}sheetView"))
+    legacy = root.find(f"{NS_MAIN}legacyDrawing")
+    return code, selected, legacy.get(f"{NS_REL}id") if legacy is not None else None
+
+
+#: VML (Excel's legacy drawings: buttons, comment notes) is not always well-formed XML: its
+#: shape kinds are found lexically, in either quoting.
+_OBJECT_TYPE = re.compile(rb"ObjectType\s*=\s*[\"']([^\"']+)[\"']")
+
+
+def vml_has_controls(vml: bytes | None) -> bool:
+    """A VML drawing holding buttons or other form controls (not only comment notes)."""
+    return vml is not None and bool({m.group(1) for m in _OBJECT_TYPE.finditer(vml)} - {b"Note"})

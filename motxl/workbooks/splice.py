@@ -10,8 +10,15 @@ copied byte for byte, except
   rendered ones (drawing, charts, table) added under free part names, table ids and names made
   unique in the workbook;
 * ``styles.xml`` (rendered styles appended), ``workbook.xml`` (new sheets, print titles),
-  its relationships and ``[Content_Types].xml``, edited as text;
-* ``calcChain.xml``, dropped: Excel rebuilds it, and stale entries make it repair the file.
+  its relationships and ``[Content_Types].xml``, parsed and written with a real XML parser
+  (``xml_parts``: defusedxml for reading, the DOM keeps the file's own prefixes);
+* ``calcChain.xml``, dropped: Excel rebuilds it, and stale entries make it repair the file;
+* ``docProps/app.xml``: its list of worksheets (TitlesOfParts, HeadingPairs) gets the new tabs.
+
+Each tab written carries the motxl mark, a hidden sheet-scoped defined name
+(``presentation.names.MARK_NAME``); a replaced sheet without it is listed in
+``SpliceResult.foreign``. A tab added to a macro-enabled workbook gets a unique ASCII VBA code
+name, as Excel gives every sheet of such a workbook.
 
 The programme sheet, VBA project, buttons, other sheets and document properties are never
 parsed for writing, so nothing openpyxl would drop can be lost.
@@ -20,102 +27,50 @@ parsed for writing, so nothing openpyxl would drop can be lost.
 from __future__ import annotations
 
 import re
+import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
 
 from defusedxml import ElementTree
 
 from motxl.errors import MotxlError
+from motxl.presentation.names import MARK_NAME, MARK_VALUE
 from motxl.workbooks import opc
 from motxl.workbooks.opc import Rel
-from motxl.workbooks.sheet_xml import adapt_sheet, remap_dxf_ids, shared_strings, \
-    sheet_head_facts
+from motxl.workbooks import xml_parts
+from motxl.workbooks.sheet_xml import adapt_sheet, shared_strings, sheet_head_facts, \
+    vml_has_controls
 from motxl.workbooks.styles_merge import merge_styles
 
-__all__ = ["splice_tabs", "SpliceResult", "workbook_sheets"]
+__all__ = ["splice_tabs", "SpliceResult"]
 
-NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+NS_MAIN, NS_REL, MAIN = opc.NS_MAIN, opc.NS_REL, opc.MAIN
 WORKSHEET_TYPE = opc.REL_TYPE + "worksheet"
 WORKSHEET_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 #: Print set-up and filter names motxl sets on its tabs (replaced at each refresh).
-OWN_NAMES = {"_xlnm.print_titles", "_xlnm.print_area", "_xlnm._filterdatabase"}
-_OBJECT_TYPE = re.compile(rb"ObjectType\s*=\s*\"([^\"]+)\"")
-_DEFINED = re.compile(rb"<(\w+:)?definedName\b([^>]*?)(?<!/)>(.*?)</\1?definedName>", re.S)
-_NAME_ATTR = re.compile(rb'\bname="([^"]*)"')
-_LOCAL_ATTR = re.compile(rb'\blocalSheetId="(\d+)"')
+OWN_NAMES = {"_xlnm.print_titles", "_xlnm.print_area", "_xlnm._filterdatabase",
+             MARK_NAME.casefold()}
+#: What may follow ``definedNames`` in ``workbook.xml`` (ECMA-376 CT_Workbook order).
+_AFTER_DEFINED_NAMES = ("calcPr", "oleSize", "customWorkbookViews", "pivotCaches",
+                        "smartTagPr", "smartTagTypes", "webPublishing", "fileRecoveryPr",
+                        "webPublishObjects", "extLst")
 
 
 @dataclass
 class SpliceResult:
     created: list[str] = field(default_factory=list)
-
-
-@dataclass
-class Sheet:
-    name: str
-    sheet_id: int
-    rel_id: str
-    kind: str  # worksheet, chartsheet...
-    part: str | None
-
-
-class _Zip:
-    """A package read whole into memory, parts in their zip order."""
-
-    def __init__(self, path: Path) -> None:
-        with zipfile.ZipFile(path) as archive:
-            self.infos = archive.infolist()
-            self.data = {info.filename: archive.read(info) for info in self.infos}
-        self.by_fold = {name.casefold(): name for name in self.data}
-
-    def get(self, part: str) -> bytes | None:
-        name = self.by_fold.get(part.casefold())
-        return None if name is None else self.data[name]
-
-    def rels(self, part: str) -> list[Rel]:
-        return opc.parse_rels(self.get(opc.rels_part_of(part)))
-
-    def main_part(self) -> str:
-        for rel in self.rels(""):
-            if rel.kind == "officeDocument":
-                return opc.resolve("", rel.target)
-        raise MotxlError("Classeur sans partie principale : ouvrez-le dans Excel, "
-                         "enregistrez-le de nouveau, puis relancez.")
-
-    def related(self, part: str, kind: str) -> str | None:
-        for rel in self.rels(part):
-            if rel.kind == kind and rel.mode != "External":
-                return opc.resolve(part, rel.target)
-        return None
-
-
-def workbook_sheets(package: _Zip, main: str) -> list[Sheet]:
-    rels = {rel.id: rel for rel in package.rels(main)}
-    sheets = []
-    for node in ElementTree.fromstring(package.get(main)).iter(f"{NS_MAIN}sheet"):
-        rel = rels.get(node.get(f"{NS_REL}id") or "")
-        part = opc.resolve(main, rel.target) if rel and rel.mode != "External" else None
-        sheets.append(Sheet(node.get("name", ""), int(node.get("sheetId") or 0),
-                            node.get(f"{NS_REL}id") or "", rel.kind if rel else "", part))
-    return sheets
-
-
-def _has_controls(vml: bytes | None) -> bool:
-    """A VML drawing holding buttons or other form controls (not only comment notes)."""
-    return bool(vml) and bool({m.group(1) for m in _OBJECT_TYPE.finditer(vml)} - {b"Note"})
+    foreign: list[str] = field(default_factory=list)  # replaced sheets without the motxl mark
 
 
 class _Splice:
     def __init__(self, source: Path, rendered: Path) -> None:
-        self.src, self.new = _Zip(source), _Zip(rendered)
+        self.src, self.new = opc.Package(source), opc.Package(rendered)
         self.main = self.src.main_part()
-        self.sheets = workbook_sheets(self.src, self.main)
+        self.sheets = self.src.sheets(self.main)
         self.new_main = self.new.main_part()
-        self.new_sheets = {s.name: s for s in workbook_sheets(self.new, self.new_main)}
+        self.new_sheets = {s.name: s for s in self.new.sheets(self.new_main)}
         self.parts = dict(self.src.data)  # the output, name → bytes
         self.added: dict[str, str] = {}  # added part → content type
         self.replaced_rels: dict[str, list[Rel]] = {}  # part → its new relationships
@@ -125,7 +80,7 @@ class _Splice:
                              "enregistrez-le de nouveau, puis relancez.")
         self.styles_part = self.src.by_fold[styles.casefold()]
         merged, self.maps = merge_styles(self.parts[self.styles_part],
-                                         self.new.get(self.new.related(self.new_main, "styles")))
+                                         self.new.read(self.new.related(self.new_main, "styles")))
         self.parts[self.styles_part] = merged
         strings = self.new.related(self.new_main, "sharedStrings")
         self.strings = shared_strings(self.new.get(strings) if strings else None)
@@ -134,7 +89,7 @@ class _Splice:
 
     def prepare(self, replaced: set[int]) -> None:
         """Find the parts only the replaced tabs reach (``doomed``): their names are free."""
-        parts = {self.src.by_fold[self.sheets[i].part.casefold()] for i in replaced}
+        parts = {self.src.by_fold[str(self.sheets[i].part).casefold()] for i in replaced}
         old_reach: set[str] = set()
         for part in parts:
             self._reach(part, old_reach, set())
@@ -152,11 +107,33 @@ class _Splice:
         self.taken = {name.casefold() for name in self.parts if name not in doomed}
         self.table_ids, self.table_names = self._tables()
 
+    @property
+    def macros(self) -> bool:
+        return self.src.related(self.main, "vbaProject") is not None
+
+    @property
+    def code_names(self) -> set[str]:
+        """The VBA code names in use (casefolded): the workbook's and every sheet's."""
+        if not hasattr(self, "_code_names"):
+            names = set()
+            properties = ElementTree.fromstring(self.src.get(self.main)).find(
+                f"{NS_MAIN}workbookPr")
+            if properties is not None and properties.get("codeName"):
+                names.add(properties.get("codeName", "").casefold())
+            for sheet in self.sheets:
+                data = self.src.get(sheet.part) if sheet.part else None
+                if data and sheet.kind == "worksheet":
+                    code = sheet_head_facts(data)[0]
+                    if code:
+                        names.add(code.casefold())
+            self._code_names = names
+        return self._code_names
+
     def _kept_legacy(self, part: str) -> list[Rel]:
         """The relationship to the tab's legacy drawing, if it holds buttons."""
         _, _, legacy = sheet_head_facts(self.src.data[part])
         return [rel for rel in self.src.rels(part) if rel.id == legacy and rel.mode != "External"
-                and _has_controls(self.src.get(opc.resolve(part, rel.target)))]
+                and vml_has_controls(self.src.get(opc.resolve(part, rel.target)))]
 
     def _tables(self) -> tuple[set[int], set[str]]:
         ids, names = set(), set()
@@ -173,20 +150,25 @@ class _Splice:
         return ids, names
 
     def _own_table(self, data: bytes) -> bytes:
-        head = re.search(rb"<table\b[^>]*>", data)
-        tag = head.group(0)
+        """A rendered table part with an id and name free in the workbook, its differential
+        formats pointing into the merged styles."""
+        document = xml_parts.parse(data)
+        root = document.documentElement
         table_id = max(self.table_ids | {0}) + 1
         self.table_ids.add(table_id)
-        name = _NAME_ATTR.search(tag).group(1).decode("utf-8")
+        name = root.getAttribute("name") or root.getAttribute("displayName") or "Tableau"
         candidate, n = name, 2
         while candidate.casefold() in self.table_names:
             candidate, n = f"{name}_{n}", n + 1
         self.table_names.add(candidate.casefold())
-        value = opc.escape(candidate, {'"': "&quot;"}).encode("utf-8")
-        tag = re.sub(rb'\bid="\d+"', b'id="%d"' % table_id, tag, count=1)
-        tag = re.sub(rb'\b(name|displayName)="[^"]*"', lambda m: m.group(1) + b'="' + value
-                     + b'"', tag)
-        return remap_dxf_ids(data[:head.start()] + tag + data[head.end():], self.maps.dxf)
+        root.setAttribute("id", str(table_id))
+        root.setAttribute("name", candidate)
+        root.setAttribute("displayName", candidate)
+        for element in document.getElementsByTagName("*"):
+            for attribute, value in list(element.attributes.items()):
+                if attribute.endswith("DxfId"):
+                    element.setAttribute(attribute, str(self.maps.dxf[int(value)]))
+        return xml_parts.serialise(document)
 
     # ------------------------------------------------------------------ rendered parts
 
@@ -205,11 +187,11 @@ class _Splice:
                 stale = self.src.by_fold.get(opc.rels_part_of(target).casefold())
                 if stale is not None:  # a freed name reused: its old links go too
                     self.parts.pop(stale, None)
-                data = self.new.get(source)
+                data = self.new.read(source)
                 if rel.kind == "table":
                     data = self._own_table(data)
                 self.parts[target] = data
-                self.added[target] = opc.content_type_of(self.new.get("[Content_Types].xml"),
+                self.added[target] = opc.content_type_of(self.new.read("[Content_Types].xml"),
                                                          source) or "application/xml"
                 sub = self._copy_related(source, target, copied)
                 if sub:
@@ -230,17 +212,19 @@ class _Splice:
     def put_tab(self, name: str, index: int | None) -> str:
         """Write tab ``name`` over sheet ``index`` (None: a new sheet); its part name."""
         rendered = self.new_sheets[name]
-        xml = self.new.get(rendered.part)
+        xml = self.new.read(rendered.part)
         code_name, selected = None, False
         if index is None:
             part = opc.fresh_name("xl/worksheets/sheet1.xml", self.taken)
             self.added[part] = WORKSHEET_CT
             kept = []
+            if self.macros:
+                code_name = _fresh_code_name(name, self.code_names)
         else:
-            part = self.src.by_fold[self.sheets[index].part.casefold()]
+            part = self.src.by_fold[str(self.sheets[index].part).casefold()]
             code_name, selected, _ = sheet_head_facts(self.parts[part])
             kept = self._kept_legacy(part)
-        rels = self._copy_related(rendered.part, part, {})
+        rels = self._copy_related(str(rendered.part), part, {})
         legacy_id = None
         if kept:
             legacy_id = opc.fresh_id({rel.id for rel in rels})
@@ -250,6 +234,18 @@ class _Splice:
                                        selected=selected, legacy_rel=legacy_id)
         self.replaced_rels[part] = rels
         return part
+
+
+def _fresh_code_name(tab: str, taken: set[str]) -> str:
+    """An ASCII VBA identifier from ``tab`` (``Synthèse`` → ``Synthese``), unique in ``taken``
+    (casefolded, updated): a letter first, then letters, digits, underscores; 31 at most."""
+    ascii_name = unicodedata.normalize("NFKD", tab).encode("ascii", "ignore").decode()
+    base = re.sub(r"[^A-Za-z0-9_]", "", ascii_name).lstrip("0123456789_")[:28] or "Feuille"
+    candidate, number = base, 2
+    while candidate.casefold() in taken:
+        candidate, number = f"{base}{number}", number + 1
+    taken.add(candidate.casefold())
+    return candidate
 
 
 def _final_reach(splice: _Splice) -> set[str]:
@@ -291,6 +287,8 @@ def splice_tabs(source: Path, rendered: Path, target: Path, tabs: Sequence[str])
                              "(feuille graphique ou macro) : renommez-la pour que motxl puisse "
                              "créer son onglet.")
     replaced = {by_name[n.casefold()] for n in tabs if n.casefold() in by_name}
+    marked = _marked_sheets(splice)
+    result.foreign = [splice.sheets[i].name for i in sorted(replaced) if i not in marked]
     splice.prepare(replaced)
     for name in tabs:
         index = by_name.get(name.casefold())
@@ -312,6 +310,8 @@ def splice_tabs(source: Path, rendered: Path, target: Path, tabs: Sequence[str])
                                          for _, part, rid in sheet_rels])
     splice.parts[workbook_rels] = rels_data
     splice.parts[splice.main] = _edit_workbook(splice, sheet_rels, replaced, positions)
+    if new_sheets:
+        _list_new_sheets(splice, [name for name, _ in new_sheets])
     removed = _unreachable(splice)
     _write(splice, removed, target)
     return result
@@ -349,65 +349,109 @@ def _unreachable(splice: _Splice) -> set[str]:
 
 def _edit_workbook(splice: _Splice, sheet_rels: list[tuple[str, str, str]], replaced: set[int],
                    positions: dict[str, int]) -> bytes:
-    data = splice.parts[splice.main]
-    root = re.search(rb"<(\w+:)?workbook\b[^>]*>", data)
-    prefix = root.group(1) or b""
-    declared = re.search(rb'xmlns:(\w+)="' + re.escape(REL_NS.encode()) + rb'"', root.group(0))
-    r_attr = (declared.group(1) + b":id") if declared else None
+    """``workbook.xml`` with the new sheets listed and the own tabs' print names replaced."""
+    document = xml_parts.parse(splice.parts[splice.main])
+    root = document.documentElement
+    sheets = xml_parts.child(root, MAIN, "sheets")
+    if sheets is None:
+        raise MotxlError("Classeur sans liste de feuilles : ouvrez-le dans Excel, "
+                         "enregistrez-le de nouveau, puis relancez.")
     next_id = max((s.sheet_id for s in splice.sheets), default=0) + 1
-    items = b""
-    for name, _, rid in sheet_rels:
-        quoted = opc.quoteattr(name).encode("utf-8")
-        link = (r_attr + b'="' + rid.encode() + b'"') if r_attr else \
-            (b'xmlns:r="' + REL_NS.encode() + b'" r:id="' + rid.encode() + b'"')
-        items += b"<" + prefix + b"sheet name=" + quoted + b' sheetId="%d" ' % next_id + link \
-            + b"/>"
-        next_id += 1
-    close = data.index(b"</" + prefix + b"sheets>")
-    data = data[:close] + items + data[close:]
-
-    def keep(match: re.Match) -> bytes:
-        name = _NAME_ATTR.search(match.group(2))
-        local = _LOCAL_ATTR.search(match.group(2))
-        if (name and local and name.group(1).decode("utf-8").casefold() in OWN_NAMES
-                and int(local.group(1)) in replaced):
-            return b""
-        return match.group(0)
-
-    data = _DEFINED.sub(keep, data)
+    if sheet_rels:
+        r = xml_parts.declare_prefix(root, opc.REL, "r")
+        for name, _, rid in sheet_rels:
+            xml_parts.add_element(sheets, "sheet", [("name", name), ("sheetId", str(next_id)),
+                                                    (f"{r}:id", rid)])
+            next_id += 1
+    defined = xml_parts.child(root, MAIN, "definedNames")
+    if defined is not None:
+        for node in xml_parts.children(defined, MAIN, "definedName"):
+            local = node.getAttribute("localSheetId")
+            if (node.getAttribute("name").casefold() in OWN_NAMES and local.isdigit()
+                    and int(local) in replaced):
+                xml_parts.remove(node)
     new_sheet_names = list(splice.new_sheets)
-    added = b""
-    for match in _DEFINED.finditer(splice.new.get(splice.new_main)):
-        local = _LOCAL_ATTR.search(match.group(2))
+    added = []
+    for node in ElementTree.fromstring(splice.new.get(splice.new_main)).iter(
+            f"{NS_MAIN}definedName"):
+        local = node.get("localSheetId")
         if local is None:
             continue
-        index = positions[new_sheet_names[int(local.group(1))]]
-        attrs = _LOCAL_ATTR.sub(b'localSheetId="%d"' % index, match.group(2))
-        added += b"<" + prefix + b"definedName" + attrs + b">" + match.group(3) + b"</" + prefix \
-            + b"definedName>"
-    data = _add_defined_names(data, prefix, added)
-    ElementTree.fromstring(data)  # still well-formed
-    return data
+        index = positions[new_sheet_names[int(local)]]
+        attributes = [(key, str(index) if key == "localSheetId" else value)
+                      for key, value in node.items()]
+        added.append((attributes, node.text or ""))
+    for index in sorted(positions.values()):  # the mark on every tab written
+        added.append(([("name", MARK_NAME), ("localSheetId", str(index)), ("hidden", "1")],
+                      MARK_VALUE))
+    if added and defined is None:
+        follower = next((node for node in root.childNodes
+                         if node.nodeType == xml_parts.ELEMENT_NODE
+                         and node.localName in _AFTER_DEFINED_NAMES), None)
+        defined = xml_parts.add_element(root, "definedNames", before=follower)
+    for attributes, text in added:
+        xml_parts.add_element(defined, "definedName", attributes).appendChild(
+            document.createTextNode(text))
+    if defined is not None and not [n for n in defined.childNodes
+                                    if n.nodeType == xml_parts.ELEMENT_NODE]:
+        xml_parts.remove(defined)  # an empty list is not valid
+    return xml_parts.serialise(document)
 
 
-def _add_defined_names(data: bytes, prefix: bytes, added: bytes) -> bytes:
-    empty = re.search(rb"<" + prefix + rb"definedNames\b[^>]*?(/>|>\s*</" + prefix
-                      + rb"definedNames>)", data)
-    if empty is not None:
-        data = data[:empty.start()] + data[empty.end():]
-    if not added:
-        return data
-    close = data.find(b"</" + prefix + b"definedNames>")
-    if close >= 0:
-        return data[:close] + added + data[close:]
-    position = data.index(b"</" + prefix + b"sheets>") + len(b"</" + prefix + b"sheets>")
-    for follower in (b"functionGroups", b"externalReferences"):
-        found = re.compile(rb"<" + prefix + follower + rb"\b[^>]*?(?:/>|>.*?</" + prefix
-                           + follower + rb">)", re.S).search(data, position)
-        if found is not None:
-            position = found.end()
-    tag = prefix + b"definedNames"
-    return data[:position] + b"<" + tag + b">" + added + b"</" + tag + b">" + data[position:]
+def _marked_sheets(splice: _Splice) -> set[int]:
+    """Indexes of the sheets that carry the motxl mark in the source workbook."""
+    marked = set()
+    for node in ElementTree.fromstring(splice.src.get(splice.main)).iter(
+            f"{NS_MAIN}definedName"):
+        local = node.get("localSheetId") or ""
+        if (node.get("name") or "").casefold() == MARK_NAME.casefold() and local.isdigit():
+            marked.add(int(local))
+    return marked
+
+
+def _list_new_sheets(splice: _Splice, names: list[str]) -> None:
+    """``docProps/app.xml`` listing the added tabs among the worksheets (TitlesOfParts, and
+    the count in HeadingPairs), when it lists the worksheets at all."""
+    part = splice.src.related("", "extended-properties")
+    name = splice.src.by_fold.get(part.casefold()) if part else None
+    if name is None:
+        return
+    document = xml_parts.parse(splice.parts[name])
+    root = document.documentElement
+    pairs = xml_parts.child(root, opc.EXTENDED, "HeadingPairs")
+    titles = xml_parts.child(root, opc.EXTENDED, "TitlesOfParts")
+    pair_vector = xml_parts.child(pairs, opc.VT, "vector") if pairs else None
+    title_vector = xml_parts.child(titles, opc.VT, "vector") if titles else None
+    if pair_vector is None or title_vector is None:
+        return
+    variants = [xml_parts.child(v, opc.VT, "i4") or xml_parts.child(v, opc.VT, "i2")
+                for v in xml_parts.children(pair_vector, opc.VT, "variant")]
+    counts = [v for v in variants[1::2]]
+    items = xml_parts.children(title_vector, opc.VT, "lpstr")
+    worksheets = {s.name for s in splice.sheets if s.kind == "worksheet"}
+    start, best, best_index = 0, 0, None
+    for index, counter in enumerate(counts):  # the category that lists the worksheets
+        number = int(counter.firstChild.data) if counter is not None and counter.firstChild \
+            else 0
+        listed = [_text(item) for item in items[start:start + number]]
+        overlap = len(worksheets.intersection(listed))
+        if overlap > best:
+            best, best_index, end = overlap, index, start + number
+        start += number
+    if best_index is None:
+        return
+    follower = items[end] if end < len(items) else None
+    for title in names:
+        xml_parts.add_element(title_vector, "lpstr", before=follower).appendChild(
+            document.createTextNode(title))
+    count: Any = counts[best_index]
+    count.firstChild.data = str(int(count.firstChild.data) + len(names))
+    title_vector.setAttribute("size", str(len(items) + len(names)))
+    splice.parts[name] = xml_parts.serialise(document)
+
+
+def _text(element) -> str:
+    return "".join(node.data for node in element.childNodes if node.nodeType == xml_parts.TEXT_NODE)
 
 
 def _write(splice: _Splice, removed: set[str], target: Path) -> None:
@@ -418,7 +462,6 @@ def _write(splice: _Splice, removed: set[str], target: Path) -> None:
     types = opc.remove_overrides(types, (removed - set(splice.added)) | changed)
     for part in changed:  # a freed name reused for the same kind of part keeps its entry
         types = opc.add_override(types, part, splice.added[part])
-    ElementTree.fromstring(types)
     splice.parts[types_name] = types
     stamp = next((i.date_time for i in splice.src.infos if i.filename == splice.main),
                  (1980, 1, 1, 0, 0, 0))

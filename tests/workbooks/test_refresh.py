@@ -15,6 +15,7 @@ import signal
 import subprocess
 import sys
 import time
+import types
 import zipfile
 from pathlib import Path
 
@@ -163,12 +164,71 @@ def test_seed_workbook_refresh(seed_workbook):
     assert re.search(r"<hyperlink ref=\"C\d+\" location=\"'Programme'!A\d+\"", xml)
 
 
-def test_existing_tab_found_whatever_its_case(make_programme):
+@pytest.mark.parametrize("typed", ["synthèse", "Synthese", "synthèse ", "SYNTHÈSE", "SYNTHESE"])
+def test_existing_tab_found_whatever_its_case_accents_and_spaces(make_programme, typed):
     path = make_programme([["1", "[SOCLE] AXE"], ["1", "Action", "Anne", "Socle", 1, 10]],
-                          extra_sheets={"synthèse": [["ancien"]]})
+                          extra_sheets={typed: [["ancien"]], "Contrôles ": [["ancien"]]})
     result = refresh_file(path, now=NOW)
-    assert result.sheets == ["synthèse", "Suivi", "Contrôles"]
-    assert list(sheet_values(path)) == ["Programme", "synthèse", "Suivi", "Contrôles"]
+    assert result.sheets == [typed, "Suivi", "Contrôles "]
+    values = sheet_values(path)
+    assert list(values) == ["Programme", typed, "Contrôles ", "Suivi"]
+    assert values[typed][0][0] != "ancien" and values["Contrôles "][0][0] != "ancien"
+    assert result.foreign == [typed, "Contrôles "]
+
+
+def test_the_buttons_find_the_same_tabs_as_the_file_refresh():
+    from motxl.presentation.names import find_tab
+    from motxl.render.xlwings_live import SheetFinder
+
+    class Sheet:
+        def __init__(self, name):
+            self.name = name
+
+    class Book:
+        sheets = [Sheet(n) for n in ("Programme", "Synthese", "suivi ", "CONTRÔLES", "Notes")]
+        app = types.SimpleNamespace(engine=types.SimpleNamespace(name="excel"))
+
+    finder = SheetFinder(Book())
+    for tab in ("Synthèse", "Suivi", "Contrôles", "Programme"):
+        assert finder.get(tab).name == find_tab(tab, [s.name for s in Book.sheets])
+    assert finder.get("Synthèse").name == "Synthese"
+    assert finder.get("Contrôles").name == "CONTRÔLES"
+    assert finder.get("Suivi 2") is None
+
+
+def test_a_replaced_sheet_motxl_did_not_write_is_reported_with_its_backup(xlsm, cli):
+    """The test workbook's « Synthèse » was typed by a user: no motxl mark on it."""
+    result = cli("refresh", xlsm)
+    assert result.code == 0, result.err
+    lines = result.out.strip().splitlines()
+    assert len(lines) == 2 and lines[0].startswith("Onglets Synthèse, Suivi et Contrôles")
+    assert lines[1].startswith("Attention : la feuille « Synthèse » n’avait pas été écrite "
+                               "par motxl et a été remplacée ; l'ancien contenu est conservé "
+                               "dans ")
+    kept = Path(lines[1].rsplit("conservé dans ", 1)[1].rstrip("."))
+    assert kept.parent.name == BACKUP_DIR and kept.exists()
+    assert sheet_values(kept)["Synthèse"][0][0] == "Ancienne synthèse"
+    again = cli("refresh", xlsm)  # now its own tab, marked
+    assert again.code == 0 and len(again.out.strip().splitlines()) == 1
+
+
+def test_with_output_the_foreign_sheet_is_kept_in_the_source(xlsm, tmp_path, cli):
+    out = tmp_path / "copie.xlsm"
+    result = cli("refresh", xlsm, "-o", out)
+    assert result.code == 0, result.err
+    assert result.out.strip().splitlines()[1].endswith(f"conservé dans {xlsm}.")
+
+
+def test_the_mark_is_a_hidden_sheet_scoped_name_on_each_tab(xlsm):
+    import openpyxl
+
+    refresh_file(xlsm, now=NOW)
+    book = openpyxl.load_workbook(xlsm, keep_vba=True)
+    for title in ("Synthèse", "Suivi", "Contrôles"):
+        mark = book[title].defined_names["motxl_onglet"]
+        assert mark.hidden and mark.attr_text == '"motxl"'
+    assert "motxl_onglet" not in book["Programme"].defined_names
+    assert "motxl_onglet" not in book["Notes"].defined_names
 
 
 # --------------------------------------------------------------------------- refusals
@@ -224,6 +284,7 @@ def test_refused_when_the_programme_sheet_has_a_reserved_name(make_programme):
 
 
 def test_cli_prints_one_french_line(xlsm, cli):
+    assert cli("refresh", xlsm).code == 0  # the tabs are motxl's from now on
     result = cli("refresh", xlsm)
     assert result.code == 0 and result.err == ""
     line = result.out.strip()
@@ -332,3 +393,53 @@ def test_libreoffice_sees_the_buttons_and_macros_after_refresh(xlsm):
     assert after["sheets"] == ["Programme", "Notes", "Synthèse", "Suivi", "Contrôles"]
     for sheet, code in CODE_NAMES.items():
         assert after["code_names"][sheet] == code
+
+
+# --------------------------------------------------------------------------- new tabs' listing
+
+
+def test_new_tabs_of_a_macro_workbook_get_unique_ascii_code_names(tmp_path, monkeypatch):
+    import tests.workbooks as fixtures
+
+    monkeypatch.setitem(fixtures.CODE_NAMES, "Notes", "Controles")  # taken by another sheet
+    path = make_xlsm(tmp_path / "Programme2023.xlsm")
+    refresh_file(path, now=NOW)
+    names = code_names(path)
+    assert names == {"Programme": "Feuil1", "Notes": "Controles", "Synthèse": "Feuil3",
+                     "Suivi": "Suivi", "Contrôles": "Controles2"}
+    assert all(name.isascii() and name.isidentifier() for name in names.values())
+
+
+def test_a_plain_workbook_gets_no_code_names(make_programme):
+    path = make_programme([["1", "[SOCLE] AXE"], ["1", "Action", "Anne", "Socle", 1, 10]])
+    refresh_file(path, now=NOW)
+    assert set(code_names(path).values()) == {None}
+
+
+def _app_titles(path: Path) -> tuple[list[str], list[tuple[str, int]]]:
+    from defusedxml import ElementTree
+
+    ep = "{http://schemas.openxmlformats.org/officeDocument/2006/extended-properties}"
+    vt = "{http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes}"
+    with zipfile.ZipFile(path) as archive:
+        root = ElementTree.fromstring(archive.read("docProps/app.xml"))
+    titles = [node.text for node in root.find(f"{ep}TitlesOfParts").iter(f"{vt}lpstr")]
+    size = int(root.find(f"{ep}TitlesOfParts").find(f"{vt}vector").get("size"))
+    assert size == len(titles)
+    variants = list(root.find(f"{ep}HeadingPairs").find(f"{vt}vector"))
+    pairs = [(variants[i][0].text, int(variants[i + 1][0].text))
+             for i in range(0, len(variants), 2)]
+    return titles, pairs
+
+
+def test_app_properties_list_the_sheets_that_are_there(xlsm):
+    titles, pairs = _app_titles(xlsm)
+    assert titles[:3] == ["Programme", "Notes", "Synthèse"] and pairs[0] == ("Worksheets", 3)
+    refresh_file(xlsm, now=NOW)
+    titles, pairs = _app_titles(xlsm)
+    assert pairs[0] == ("Worksheets", 5)
+    assert titles[:5] == list(sheet_values(xlsm)) == ["Programme", "Notes", "Synthèse", "Suivi",
+                                                      "Contrôles"]
+    before = part_bytes(xlsm, "docProps/app.xml")
+    refresh_file(xlsm, now=NOW)  # nothing added: the part is left as it was
+    assert part_bytes(xlsm, "docProps/app.xml") == before

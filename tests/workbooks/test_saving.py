@@ -101,6 +101,39 @@ def test_backups_are_limited(xlsm, monkeypatch):
     assert kept[-1].name == "Programme2023.20230101-100007.xlsm"
 
 
+def test_a_backup_just_made_survives_an_old_source_and_is_named(xlsm, cli):
+    """copy2 keeps the source's modification time: a source years old must not make its new
+    backup look like the oldest one."""
+    folder = xlsm.parent / BACKUP_DIR
+    folder.mkdir()
+    for day in range(1, BACKUPS_KEPT + 2):  # earlier backups, made this year
+        earlier = folder / f"Programme2023.202601{day:02d}-120000.xlsm"
+        earlier.write_bytes(xlsm.read_bytes())
+    years_ago = time.time() - 6 * 365 * 24 * 3600
+    os.utime(xlsm, (years_ago, years_ago))
+    original = xlsm.read_bytes()
+    result = cli("refresh", xlsm)
+    assert result.code == 0, result.err
+    named = re.search(r"\(sauvegarde : (.+?\.xlsm)\)", result.out)
+    assert named, result.out
+    backup = Path(named.group(1))
+    assert backup.exists() and backup.read_bytes() == original
+    assert backup.stat().st_mtime < time.time() - 5 * 365 * 24 * 3600  # the source's date kept
+    kept = sorted(p.name for p in folder.iterdir())
+    assert len(kept) == BACKUPS_KEPT and backup.name == kept[-1]
+    assert "Programme2023.20260101-120000.xlsm" not in kept
+
+
+def test_a_backup_just_made_is_kept_even_when_the_clock_went_back(xlsm):
+    folder = xlsm.parent / BACKUP_DIR
+    folder.mkdir()
+    for day in range(1, BACKUPS_KEPT + 1):  # stamped in the future (a clock that was wrong)
+        (folder / f"Programme2023.209901{day:02d}-120000.xlsm").write_bytes(b"old")
+    backup = save_workbook_atomically(xlsm, _openpyxl_writer(xlsm))
+    assert backup is not None and backup.exists()
+    assert len(list(folder.iterdir())) == BACKUPS_KEPT + 1
+
+
 def test_no_backup_when_asked_or_when_the_target_is_new(xlsm, tmp_path):
     assert save_workbook_atomically(xlsm, _openpyxl_writer(xlsm), backup=False) is None
     new = tmp_path / "nouveau.xlsm"

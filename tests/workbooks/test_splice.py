@@ -65,7 +65,7 @@ def _sheet_names(path: Path) -> list[str]:
 def _allowed_changes(path: Path) -> set[str]:
     """The parts the splice may change: the tabs and their links, styles, workbook, types."""
     allowed = {"[Content_Types].xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels",
-               "xl/styles.xml", "xl/calcChain.xml"}
+               "xl/styles.xml", "xl/calcChain.xml", "docProps/app.xml"}
     for name in TABS:
         part = sheet_part(path, name)
         if part is not None:
@@ -277,7 +277,8 @@ def test_styles_merge_reuses_what_is_there_and_keeps_a_prefix():
                 b'fontId="0" fillId="0" borderId="0" xfId="0"/></x:cellXfs><x:cellStyles '
                 b'count="1"><x:cellStyle name="Normal" xfId="0" builtinId="0"/></x:cellStyles>'
                 b'</x:styleSheet>')
-    rendered = (b'<styleSheet><numFmts count="2"><numFmt numFmtId="164" formatCode="0.0"/>'
+    rendered = (b'<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                b'<numFmts count="2"><numFmt numFmtId="164" formatCode="0.0"/>'
                 b'<numFmt numFmtId="165" formatCode="0%"/></numFmts><fonts count="2"><font>'
                 b'<sz val="10"/></font><font><b/></font></fonts><fills count="1"><fill>'
                 b'<patternFill patternType="none"/></fill></fills><borders count="1"><border/>'
