@@ -21,7 +21,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Iterable, Literal
 
-from motxl.build.cfb import build_compound_file
+from motxl.build.cfb import Tree, build_compound_file
 from motxl.build.ovba_compression import compress
 
 __all__ = ["VbaModule", "build_vba_project", "encrypt_data", "module_text", "project_id_for"]
@@ -228,7 +228,7 @@ def build_vba_project(modules: Iterable[VbaModule], project_name: str = "VBAProj
     _validate(modules, project_name)
     project_id = project_id_for(modules, project_name)
     first_document = next((m for m in modules if m.kind == "document"), None)
-    vba: dict[str, bytes] = {
+    vba: Tree = {
         "_VBA_PROJECT": VBA_PROJECT_STREAM,
         "dir": compress(_dir_stream(project_name, modules)),
     }

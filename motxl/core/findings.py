@@ -91,12 +91,12 @@ class ValidationReport(BaseModel):
     sheet: str
     findings: list[Finding]
 
-    @computed_field
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def valid(self) -> bool:
         return not any(f.severity == "error" for f in self.findings)
 
-    @computed_field
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def counts(self) -> dict[str, int]:
         counts = {"error": 0, "warning": 0, "info": 0}

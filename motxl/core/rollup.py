@@ -39,7 +39,8 @@ class Figures(BaseModel):
         return self.spent_actual / self.budget_planned if self.budget_planned else None
 
     def as_dict(self) -> dict:
-        data = {name: _plain(getattr(self, name)) for name in COUNT_FIELDS}
+        data: dict[str, float | None] = {name: _plain(getattr(self, name))
+                                          for name in COUNT_FIELDS}
         data["days_rate"] = _rate(self.days_rate)
         data["budget_rate"] = _rate(self.budget_rate)
         return data
@@ -108,7 +109,7 @@ def _add(acc: list[float], values: tuple[float, ...]) -> None:
 
 
 def _figures(acc: list[float] | None) -> Figures:
-    return Figures(**dict(zip(COUNT_FIELDS, acc))) if acc else Figures()
+    return Figures.model_validate(dict(zip(COUNT_FIELDS, acc))) if acc else Figures()
 
 
 def _ordered(sums: dict[str, list[float]], order: tuple[str, ...], last: str
@@ -157,7 +158,8 @@ def _levels(programme: Programme, sums: dict[int, _Sums]) -> dict[int, list[Leve
 
 def roll_up(programme: Programme) -> Rollup:
     """Plain-Python sums over the actions (see the module docstring for why not pandas)."""
-    totals, pending = [0] * len(COUNT_FIELDS), [0] * len(COUNT_FIELDS)
+    totals: list[float] = [0] * len(COUNT_FIELDS)
+    pending: list[float] = [0] * len(COUNT_FIELDS)
     levels = {1: _Sums(), 2: _Sums(), 3: _Sums()}
     groups: dict[str, dict[str, list[float]]] = {"funding": {}, "status": {}, "border": {},
                                                  "person": {}}

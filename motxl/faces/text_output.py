@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich import box
 from rich.console import Console
 from rich.table import Table
@@ -64,7 +66,7 @@ def print_rollup(rollup, console: Console | None = None) -> None:
                       _percent(figures.budget_rate), style=style)
         console.print(t)
 
-    rows = []
+    rows: list[tuple[str, Any, str | None]] = []
     for axis in rollup.axes:
         rows.append((f"Axe {axis.code}", axis, "bold"))
         rows += [(f"  {o.code}", o, None) for o in rollup.objectives

@@ -65,7 +65,8 @@ def synthese_tab(rollup: Rollup, *, now: dt.datetime, source_name: str,
     # 2. Axis rows with their objectives beneath.
     b.skip()
     b.line(["Détail par objectif"], "section")
-    detail_rows, axis_offsets = [], []
+    detail_rows: list[list[object]] = []
+    axis_offsets: list[int] = []
     for axis in rollup.axes:
         axis_offsets.append(len(detail_rows))
         detail_rows.append([f"Axe {axis.code}", axis.label, *figure_values(axis),

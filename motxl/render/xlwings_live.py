@@ -184,12 +184,13 @@ def column_runs(columns: Iterable[int]) -> list[str]:
     """0-based columns → 'C:E'-style runs."""
     cols = sorted(set(columns))
     runs: list[str] = []
-    start = prev = None
+    start: int | None = None
+    prev: int | None = None
     for col in cols + [None]:
         if col is not None and prev is not None and col == prev + 1:
             prev = col
             continue
-        if start is not None:
+        if start is not None and prev is not None:
             runs.append(f"{column_letter(start + 1)}:{column_letter(prev + 1)}")
         start = prev = col
     return runs
@@ -199,12 +200,13 @@ def row_runs(rows: Iterable[int]) -> list[str]:
     """0-based rows → '5:7'-style runs."""
     nums = sorted(set(rows))
     runs: list[str] = []
-    start = prev = None
+    start: int | None = None
+    prev: int | None = None
     for row in nums + [None]:
         if row is not None and prev is not None and row == prev + 1:
             prev = row
             continue
-        if start is not None:
+        if start is not None and prev is not None:
             runs.append(f"{start + 1}:{prev + 1}")
         start = prev = row
     return runs

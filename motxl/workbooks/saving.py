@@ -437,7 +437,7 @@ def _values(path: Path, names: set[str]) -> dict[str, dict[tuple[int, int], obje
             sheet = workbook.get_sheet_by_name(name)
         except Exception:  # noqa: BLE001 - chart sheets and the like hold no cells
             continue
-        cells = {}
+        cells: dict[tuple[int, int], object] = {}
         # skip_empty_area=False: the block starts at A1, so positions are absolute.
         for r, row in enumerate(sheet.to_python(skip_empty_area=False)):
             for c, value in enumerate(row):
@@ -508,7 +508,8 @@ def check_preserved(before: Path, after: Path, own_sheets: set[str]) -> None:
         if old_order != new_order:
             lost.append("l'ordre des feuilles")
         # Content of the sheets motxl does not own.
-        old_values = new_values = None
+        old_values: dict[str, dict[tuple[int, int], object]] | None = None
+        new_values: dict[str, dict[tuple[int, int], object]] = {}
         for sheet in old.sheets:
             twin = new_sheets.get(sheet.name)
             if sheet.name.casefold() in own or twin is None or sheet.part is None:
@@ -543,8 +544,8 @@ def check_preserved(before: Path, after: Path, own_sheets: set[str]) -> None:
 
         missing_names = sorted(n for n in old.defined_names - new.defined_names if keep(n))
         for name, scope, _ in missing_names[:5]:
-            where = f" (feuille « {scope} »)" if scope else ""
-            lost.append(f"le nom défini « {name} »{where}")
+            in_sheet = f" (feuille « {scope} »)" if scope else ""
+            lost.append(f"le nom défini « {name} »{in_sheet}")
         # Workbook-level and package-level parts.
         for old_kinds, new_kinds in ((old.rel_kinds("xl/workbook.xml", depth=1),
                                       new.rel_kinds("xl/workbook.xml", depth=1)),

@@ -61,7 +61,7 @@ class _List:
         self.match = _section(data, prefix, name)
         body = self.match.group(2) if self.match else None
         self.items = [_unprefixed(c, prefix) for c in _children(body, prefix, _CHILD[name])]
-        self.index = {}
+        self.index: dict[bytes, int] = {}
         for i, item in enumerate(self.items):
             self.index.setdefault(item, i)
         self.added: list[bytes] = []
@@ -171,4 +171,5 @@ def _insertion_point(data: bytes, prefix: bytes, name: str) -> int:
         if section is not None:
             return section.end()
     root = re.search(rb"<" + prefix + rb"styleSheet\b[^>]*>", data)
+    assert root is not None  # a styles part always has its root element
     return root.end()

@@ -9,7 +9,6 @@ from hypothesis import strategies as st
 from motxl.core.grid import Grid
 from motxl.core.parse import parse_programme
 from motxl.core.rollup import NO_FUNDING, NO_PERSON, roll_up
-from motxl.workbooks.reading import read_programme
 from tests.conftest import HEADER
 
 # code, label, person, funding, days planned, budget planned, days actual, spent, status, deadline
