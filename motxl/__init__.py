@@ -37,7 +37,8 @@ _EXPORTS = {
     "Rollup": ("motxl.core.rollup", "Rollup"),
 }
 
-__all__ = ["__version__", *_EXPORTS]
+__all__ = ["__version__", "load", "validate", "roll_up", "actions_frame", "Programme",
+           "ValidationReport", "Rollup"]
 
 
 def __getattr__(name: str) -> Any:

@@ -59,6 +59,8 @@ def test_exports_exactly_the_documented_surface() -> None:
     assert sorted(motxl.__all__) == sorted(
         ["__version__", "load", "validate", "roll_up", "actions_frame", "Programme",
          "ValidationReport", "Rollup"])
+    for name in motxl.__all__:
+        assert getattr(motxl, name) is not None, name
     with pytest.raises(AttributeError):
         motxl.not_there  # noqa: B018
 
