@@ -3,7 +3,8 @@
 Usage:  python bench/bench_startup.py [--repeat 15]
 
 Each command runs --repeat times in a fresh process, interleaved so that a busy machine slows
-every side alike, and the median wall time is kept. Baselines, measured in the same run:
+every side alike; the median wall time and the median CPU time (user + system, less sensitive
+to other processes) are kept. Baselines, measured in the same run:
   python    a process that starts the interpreter and does nothing (`python -c pass`)
   calamine  a process reading the Programme sheet with python-calamine (no checks, no roll-up)
 Goal: validate and summary <= 0.2 s each on an idle machine; the ratios to `calamine` are the
@@ -13,6 +14,7 @@ figure that does not depend on the machine (0.2 s was about 5x a bare read when 
 from __future__ import annotations
 
 import argparse
+import resource
 import statistics
 import subprocess
 import sys
@@ -36,18 +38,25 @@ def main() -> None:
         "summary": [py, "-m", "motxl", "summary", str(WORKBOOK)],
     }
     times: dict[str, list[float]] = {name: [] for name in commands}
+    cpu: dict[str, list[float]] = {name: [] for name in commands}
     for _ in range(args.repeat):
         for name, cmd in commands.items():
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
             start = time.perf_counter()
             done = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             times[name].append(time.perf_counter() - start)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu[name].append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
             if done.returncode not in (0, 1):  # validate exits 1 when the programme has errors
                 sys.exit(f"{name} failed (exit {done.returncode})")
     median = {name: statistics.median(values) for name, values in times.items()}
-    base = median["calamine"]
-    print(f"{'process':>9} {'median':>8} {'÷ calamine':>11}   (repeat {args.repeat})")
-    for name, value in median.items():
-        print(f"{name:>9} {value:7.3f}s {value / base:10.2f}x")
+    median_cpu = {name: statistics.median(values) for name, values in cpu.items()}
+    base, base_cpu = median["calamine"], median_cpu["calamine"]
+    print(f"{'process':>9} {'wall':>8} {'÷ calamine':>11} {'cpu':>8} {'÷ calamine':>11}"
+          f"   (medians of {args.repeat})")
+    for name in commands:
+        print(f"{name:>9} {median[name]:7.3f}s {median[name] / base:10.2f}x "
+              f"{median_cpu[name]:7.3f}s {median_cpu[name] / base_cpu:10.2f}x")
 
 
 if __name__ == "__main__":

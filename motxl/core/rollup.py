@@ -12,7 +12,8 @@ against a pandas groupby of it.
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from dataclasses import dataclass, field, fields
+from typing import Any
 
 from motxl.core.model import AMOUNT_FIELDS, FUNDINGS, STATUSES, Action, Programme
 
@@ -22,7 +23,8 @@ NO_PERSON = "Non attribué"
 COUNT_FIELDS = ("actions", "pending", *AMOUNT_FIELDS)
 
 
-class Figures(BaseModel):
+@dataclass(kw_only=True)
+class Figures:
     actions: int = 0
     pending: int = 0
     days_planned: float = 0.0
@@ -46,12 +48,13 @@ class Figures(BaseModel):
         return data
 
 
+@dataclass(kw_only=True)
 class LevelFigures(Figures):
     code: str
     label: str
     level: int
     funding: str | None = None  # the axis tag, for axes
-    by_funding: dict[str, Figures] = {}
+    by_funding: dict[str, Figures] = field(default_factory=dict)
 
     def as_dict(self) -> dict:
         data = {"code": self.code, "label": self.label, "level": self.level}
@@ -61,7 +64,8 @@ class LevelFigures(Figures):
         return data
 
 
-class Rollup(BaseModel):
+@dataclass(kw_only=True)
+class Rollup:
     source: str
     sheet: str
     totals: Figures
@@ -109,7 +113,15 @@ def _add(acc: list[float], values: tuple[float, ...]) -> None:
 
 
 def _figures(acc: list[float] | None) -> Figures:
-    return Figures.model_validate(dict(zip(COUNT_FIELDS, acc))) if acc else Figures()
+    if not acc:
+        return Figures()
+    actions, pending, *amounts = acc
+    return Figures(actions=int(actions), pending=int(pending),
+                   **{name: float(value) for name, value in zip(AMOUNT_FIELDS, amounts)})
+
+
+def _as_kwargs(figures: Figures) -> dict[str, Any]:
+    return {f.name: getattr(figures, f.name) for f in fields(Figures)}
 
 
 def _ordered(sums: dict[str, list[float]], order: tuple[str, ...], last: str
@@ -147,7 +159,7 @@ def _levels(programme: Programme, sums: dict[int, _Sums]) -> dict[int, list[Leve
             return LevelFigures(code=code, label=label, level=level, funding=funding,
                                 by_funding=_ordered(level_sums.split.get(code, {}), FUNDINGS,
                                                     NO_FUNDING),
-                                **_figures(level_sums.by_key.get(code)).model_dump())
+                                **_as_kwargs(_figures(level_sums.by_key.get(code))))
 
         rows = [row(h.code, h.label, h.funding) for h in programme.headings if h.level == level]
         known = {r.code for r in rows}

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from xml.sax.saxutils import escape, quoteattr
 
 from defusedxml import ElementTree
 
@@ -22,6 +21,20 @@ __all__ = ["Rel", "rels_part_of", "parse_rels", "serialise_rels", "resolve", "re
 PKG_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
 REL_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 CT_NS = "{http://schemas.openxmlformats.org/package/2006/content-types}"
+
+
+# xml.sax.saxutils is imported on first use: it pulls in urllib, http and ssl, 40 ms of the
+# start-up of every command, which only need these when they write a package.
+def escape(text: str) -> str:
+    from xml.sax.saxutils import escape as sax_escape
+
+    return sax_escape(text)
+
+
+def quoteattr(text: str) -> str:
+    from xml.sax.saxutils import quoteattr as sax_quoteattr
+
+    return sax_quoteattr(text)
 # ElementTree tags ("{namespace}name") of the parts the readers and checks look into.
 NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
