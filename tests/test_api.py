@@ -17,7 +17,8 @@ import pytest
 import motxl
 
 HEADER = ["Axe", "PROGRAMME 2023", "Responsable", "Financement", "Jours prévus",
-          "Budget prévu (€)", "Jours réalisés", "Dépenses réalisées (€)", "Statut", "Échéance"]
+          "Budget prévu (€)", "Jours réalisés", "Dépenses réalisées (€)", "Statut", "Échéance",
+          "Commentaire"]
 ROWS = [
     ["1", "[SOCLE] Animer le réseau"],
     ["1.1", "Réunir les membres"],
@@ -26,7 +27,8 @@ ROWS = [
     ["1.1", "Séminaire (en attente)", "Paul", "Socle", 4, 2000, None, None, "En attente", None],
     ["2", "[SUR-MESURE] Accompagner les territoires"],
     ["2", "Marché public d'étude", "Anne", None, 6.5, 12000, 1, 800, "À lancer", None],
-    ["2", "Appui juridique", None, "Sur-mesure", 3, 1500, 3, 1500, "Réalisé", None],
+    ["2", "CE / Appui juridique", None, "Sur-mesure", 3, 1500, 3, 1500, "Réalisé", None,
+     "voir la convention"],
     ["2", "Étude de suivi", None, None, None, None, None, None, "Peut-être", None],
 ]
 
@@ -104,3 +106,5 @@ def test_load_validate_roll_up_and_frame(workbook: Path) -> None:
     assert frame["pending"].tolist() == [int("(en attente)" in a[1]) for a in actions]
     assert frame["funding"].tolist()[2] == "Marché public"  # from the label
     assert frame["borders"].tolist()[0] == ["FR-DE"]
+    assert frame["institutions"].tolist()[3] == ["CE"]
+    assert frame["comment"].tolist()[3] == "voir la convention"

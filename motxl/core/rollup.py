@@ -215,13 +215,15 @@ def actions_frame(programme: Programme):
         {"row": a.row, "code": a.code, "axis": a.axis, "objective": a.objective,
          "sub_objective": a.sub_objective, "label": a.label,
          "funding": a.funding or NO_FUNDING, "status": a.status or NO_STATUS,
-         "person": a.person or NO_PERSON, "borders": a.borders, "pending": int(a.pending),
+         "person": a.person or NO_PERSON, "borders": a.borders,
+         "institutions": a.institutions, "comment": a.comment, "pending": int(a.pending),
          "deadline": a.deadline, "actions": 1,
          **{name: getattr(a, name) for name in AMOUNT_FIELDS}}
         for a in programme.actions
     ]
     columns = ["row", "code", "axis", "objective", "sub_objective", "label", "funding",
-               "status", "person", "borders", "pending", "deadline", "actions", *AMOUNT_FIELDS]
+               "status", "person", "borders", "institutions", "comment", "pending", "deadline",
+               "actions", *AMOUNT_FIELDS]
     frame = pd.DataFrame.from_records(records, columns=columns)
     frame[list(AMOUNT_FIELDS)] = frame[list(AMOUNT_FIELDS)].astype("float64").fillna(0.0)
     return frame

@@ -2,7 +2,7 @@
 
 Every refusal is a MotxlError with a French one-line message (exit code 2).
 
-The readers (python-calamine, openpyxl) trust the zip and the XML they are given, so the checks
+The readers (python-calamine, the XML parsers) trust the zip and the XML they are given, so the checks
 here do not: every part of the archive is inflated once, in bounded chunks, and must come out
 with the size and CRC its directory entry declares (a zip bomb that lies about its sizes is
 caught at the first byte beyond the declared size, never held in memory), and the prolog of

@@ -11,9 +11,9 @@ Backups: ``.motxl-backup/`` beside the target holds timestamped copies,
 ``Name.YYYYMMDD-HHMMSS.xlsm``; the ``BACKUPS_KEPT`` most recent per workbook are kept.
 
 ``check_preserved`` compares the file before and after: what motxl does not own must come
-through unchanged (see its docstring); openpyxl silently drops a few things (extension-list data
-validations and conditional formats, form controls in DrawingML, images without Pillow, ribbon
-customisations...), and this is where it is caught.
+through unchanged (see its docstring): sheets and their values, the VBA project, buttons, data
+validations, defined names. Whatever a bug in the splice lost would be caught here, before the
+file replaces the user's.
 """
 
 from __future__ import annotations
@@ -50,8 +50,8 @@ _DATA_VALIDATION = re.compile(rb"<(?:\w+:)?dataValidation[\s/>]")
 _CF_RULE = re.compile(rb"<(?:\w+:)?cfRule[\s/>]")
 _OBJECT_TYPE = re.compile(rb"ObjectType\s*=\s*\"([^\"]+)\"")
 _QUOTED_SHEET = re.compile(r"'((?:[^']|'')+)'!")
-#: Relationship kinds that openpyxl rewrites or drops harmlessly (printer settings, a thumbnail,
-#: the calculation chain Excel rebuilds) or that motxl manages itself.
+#: Relationship kinds that may change harmlessly (printer settings, a thumbnail, the calculation
+#: chain Excel rebuilds) or that motxl manages itself.
 _IGNORED_RELS = {"worksheet", "styles", "sharedStrings", "theme", "calcChain",
                  "printerSettings", "thumbnail", "officeDocument", "core-properties",
                  "extended-properties", "vbaProject"}
