@@ -25,16 +25,16 @@ CT_NS = "{http://schemas.openxmlformats.org/package/2006/content-types}"
 
 # xml.sax.saxutils is imported on first use: it pulls in urllib, http and ssl, 40 ms of the
 # start-up of every command, which only need these when they write a package.
-def escape(text: str) -> str:
+def escape(text: str, entities: dict[str, str] | None = None) -> str:
     from xml.sax.saxutils import escape as sax_escape
 
-    return sax_escape(text)
+    return sax_escape(text, entities or {})
 
 
-def quoteattr(text: str) -> str:
+def quoteattr(text: str, entities: dict[str, str] | None = None) -> str:
     from xml.sax.saxutils import quoteattr as sax_quoteattr
 
-    return sax_quoteattr(text)
+    return sax_quoteattr(text, entities or {})
 # ElementTree tags ("{namespace}name") of the parts the readers and checks look into.
 NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
