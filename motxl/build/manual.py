@@ -91,30 +91,34 @@ def manual_lines(*, workbook_name: str, xlwings_version: str, year: int | None,
                  "vous n'avez reçu que le classeur, demandez le dossier complet à la personne qui "
                  "vous l'a transmis, et décompressez-le dans un dossier à vous (par exemple "
                  "Documents\\motxl)."),
-        ("item", "Les commandes ci-dessous s'y tapent, dans une invite de commandes (Windows) "
+        ("item", "Les commandes ci-dessous s'y tapent, dans PowerShell (Windows) "
                  "ou un Terminal (macOS) ouverts dans ce dossier. Sans Excel, la commande "
                  "« motxl » fait le même travail que les boutons (motxl --help)."),
         ("", ""),
         ("section", "Installation sous Windows (une seule fois)"),
-        ("item", "1. Installez Python 3.10 ou plus récent (python.org) en cochant « Add "
-                 "python.exe to PATH »."),
-        ("item", "2. Dans une invite de commandes ouverte dans le dossier de motxl, tapez :"),
-        ("code", "python -m pip install -e ."),
-        ("item", f"   Cela installe motxl et xlwings {xlwings_version}, la version exacte que "
-                 "demandent les macros de ce classeur."),
-        ("item", "3. Ouvrez le classeur, cliquez sur « Activer le contenu », puis sur le bouton "
+        ("item", "1. Installez Python 3.10 ou plus récent (python.org)."),
+        ("item", "2. Dans PowerShell, dans le dossier de motxl, tapez ces deux commandes :"),
+        ("code", "py -m venv .venv"),
+        ("code", ".venv\\Scripts\\python -m pip install -e ."),
+        ("item", f"   Cela crée l'environnement .venv et y installe motxl et xlwings "
+                 f"{xlwings_version}, la version exacte que demandent les macros de ce classeur."),
+        ("item", f"3. Copiez dans la cellule {win_cell} (Interpreter_Win) de l'onglet masqué "
+                 f"« {XLWINGS_CONF} » (voir plus bas comment l'afficher) le chemin qu'affiche "
+                 "cette commande :"),
+        ("code", '.venv\\Scripts\\python -c "import sys; print(sys.executable)"'),
+        ("item", "4. Ouvrez le classeur, cliquez sur « Activer le contenu », puis sur le bouton "
                  "« Diagnostic » : un message doit afficher les versions."),
         ("", ""),
         ("section", "Installation sous macOS (une seule fois)"),
         ("item", "1. Installez Python 3.10 ou plus récent, puis dans le Terminal, dans le "
                  "dossier de motxl :"),
-        ("code", "python3 -m pip install -e ."),
+        ("code", "python3 -m venv .venv && . .venv/bin/activate && python -m pip install -e ."),
         ("item", "2. Toujours dans le Terminal (autorise Excel à lancer Python) :"),
         ("code", "xlwings runpython install"),
         ("item", "3. Affichez le chemin de Python avec la commande ci-dessous et copiez-le dans "
                  f"la cellule {mac_cell} (Interpreter_Mac) de l'onglet masqué "
                  f"« {XLWINGS_CONF} » (voir plus bas comment l'afficher) :"),
-        ("code", 'python3 -c "import sys; print(sys.executable)"'),
+        ("code", 'python -c "import sys; print(sys.executable)"'),
         ("item", "4. Ouvrez le classeur, activez les macros, cliquez sur « Diagnostic ». Sur "
                  "macOS, Excel n'attend pas Python : le message arrive quand le calcul est "
                  "fini."),
@@ -135,13 +139,12 @@ def manual_lines(*, workbook_name: str, xlwings_version: str, year: int | None,
         ("item", f"L'onglet « {XLWINGS_CONF} » est masqué (il ne s'imprime pas) : pour "
                  "l'afficher, clic droit sur un nom d'onglet > Afficher… > « xlwings.conf ». "
                  "Masqué ou non, xlwings le lit."),
-        ("item", f"Les cellules {win_cell} (Interpreter_Win) et {mac_cell} (Interpreter_Mac) "
-                 "sont vides : sous Windows, xlwings lance alors la commande « python » du PATH, "
-                 "celle dans laquelle motxl a été installé."),
-        ("item", "Si Python a été installé sans l'option PATH, ou dans un environnement virtuel "
-                 f"ou conda, écrivez dans {win_cell} le chemin complet de python.exe (la commande "
-                 "« where python » l'affiche ; par exemple C:\\Users\\nom\\motxl\\.venv\\Scripts"
-                 "\\python.exe)."),
+        ("item", f"Quand la cellule {win_cell} (Interpreter_Win) est vide, xlwings lance la "
+                 "commande « python » du PATH, où motxl n'est pas installé si vous avez suivi "
+                 "l'installation ci-dessus."),
+        ("item", f"Écrivez donc dans {win_cell} le chemin complet de python.exe de "
+                 "l'environnement, par exemple C:\\Users\\nom\\motxl\\.venv\\Scripts\\python.exe "
+                 f"(et, sur Mac, dans {mac_cell}, le chemin affiché à l'étape 3)."),
         ("item", f"L'onglet doit garder exactement le nom « {XLWINGS_CONF} » ; n'y ajoutez pas "
                  "d'autres lignes en colonne A."),
         ("", ""),

@@ -144,10 +144,11 @@ def write_programme_sheet(workbook, worksheet, rows: Sequence[Sequence[Any]], *,
             if name in WRAPPED:
                 props["text_wrap"] = True
             column_format = workbook.add_format(props)
-        worksheet.set_column(col, col, WIDTHS.get(name, 14), column_format)
+        worksheet.set_column(col, col, WIDTHS.get(name or "", 14), column_format)
 
     for index, values in enumerate(rows):
         row = index + 1
+        look: str | None
         if row == header_row:
             look = "header"
         else:

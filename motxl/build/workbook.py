@@ -155,7 +155,7 @@ def read_example_figures(path: Path) -> dict[int, dict[str, Any]]:
     if not lines:
         raise MotxlError(f"{path.name} est vide.")
     header = lines[0].split("\t")
-    fields = [field_of(h) for h in header[1:]]
+    fields = [field_of(h) or "" for h in header[1:]]
     if header[0] != "Ligne" or any(f not in PLANNING_FIELDS for f in fields):
         raise MotxlError(f"{path.name} : l'en-tête doit être « Ligne » puis les colonnes "
                          f"{', '.join(HEADER_TEXT[f] for f in PLANNING_FIELDS)}.")
@@ -194,7 +194,7 @@ def programme_rows(seed_text: str, figures: dict[int, dict[str, Any]]) -> list[l
     for row in figures:
         if kinds.get(row) != "action":
             what = {"heading": "une ligne de titre", "blank": "une ligne vide"}.get(
-                kinds.get(row), "hors du programme")
+                kinds.get(row) or "", "hors du programme")
             raise MotxlError(f"{FIGURES_NAME} donne des chiffres pour la ligne {row}, qui est "
                              f"{what} : seules les actions en reçoivent.")
     out: list[list[Any]] = []

@@ -1,1 +1,2 @@
-"""The pure core: grid → programme → findings / roll-up → tab descriptions. No Excel here."""
+"""The domain only: grid → programme → findings, roll-up and groups. Nothing about Excel's looks
+(number formats, styles, print set-up, charts): that is motxl.presentation."""

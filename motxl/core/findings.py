@@ -6,10 +6,8 @@ can be ``flatten``-ed for one-line assertions and gives its exit code as ``int(n
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Iterable, Literal
-
-from pydantic import BaseModel, computed_field
 
 Severity = Literal["error", "warning", "info"]
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -103,7 +101,8 @@ _RULES = [
 RULES: dict[str, Rule] = {rule.id: rule for rule in _RULES}
 
 
-class Finding(BaseModel):
+@dataclass(slots=True, kw_only=True)
+class Finding:
     rule: str
     severity: Severity
     sheet: str
@@ -119,17 +118,16 @@ def make_finding(rule_id: str, sheet: str, column: str, row: int, **params: obje
                    row=row, column=column, message=rule.template.format(**params))
 
 
-class ValidationReport(BaseModel):
+@dataclass(kw_only=True)
+class ValidationReport:
     source: str
     sheet: str
     findings: list[Finding]
 
-    @computed_field
     @property
     def valid(self) -> bool:
         return not any(f.severity == "error" for f in self.findings)
 
-    @computed_field
     @property
     def counts(self) -> dict[str, int]:
         counts = {"error": 0, "warning": 0, "info": 0}
@@ -149,4 +147,4 @@ class ValidationReport(BaseModel):
     def to_json_dict(self) -> dict:
         return {"source": self.source, "sheet": self.sheet, "valid": self.valid,
                 "counts": self.counts,
-                "findings": [f.model_dump() for f in self.findings]}
+                "findings": [asdict(f) for f in self.findings]}

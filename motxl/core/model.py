@@ -1,4 +1,8 @@
-"""The programme as plain data: headings, actions and the raw rows they came from."""
+"""The programme as plain data: headings, actions and the raw rows they came from.
+
+Plain dataclasses, not pydantic models: the parser already gives every field its type, and
+importing pydantic took about half of `motxl validate`'s start-up.
+"""
 
 from __future__ import annotations
 
@@ -7,15 +11,14 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
-
 FUNDINGS = ("Socle", "Sur-mesure", "Marché public")
 STATUSES = ("À lancer", "En cours", "Réalisé", "En attente", "Abandonné")
 AMOUNT_FIELDS = ("days_planned", "days_actual", "budget_planned", "spent_actual")
 LEVEL_NAMES = {1: "axe", 2: "objectif", 3: "sous-objectif"}
 
 
-class Heading(BaseModel):
+@dataclass(slots=True, kw_only=True)
+class Heading:
     """An axis (level 1), objective (2) or sub-objective (3): the first row carrying its code."""
 
     code: str
@@ -25,7 +28,8 @@ class Heading(BaseModel):
     funding: str | None = None  # from the axis tag [SOCLE] / [SUR-MESURE], axes only
 
 
-class Action(BaseModel):
+@dataclass(slots=True, kw_only=True)
+class Action:
     """A row under a heading: the unit that is planned, counted and tracked."""
 
     row: int
@@ -43,8 +47,8 @@ class Action(BaseModel):
     days_actual: float | None = None
     budget_planned: float | None = None
     spent_actual: float | None = None
-    borders: list[str] = Field(default_factory=list)
-    institutions: list[str] = Field(default_factory=list)
+    borders: list[str] = field(default_factory=list)
+    institutions: list[str] = field(default_factory=list)
     pending: bool = False
 
 
@@ -55,8 +59,7 @@ RowKind = Literal["blank", "heading", "action", "unplaced"]
 class SourceRow:
     """One sheet row of the programme area, with its raw cells by field, for the checks.
 
-    A plain dataclass, not a pydantic model: it holds raw cell values (any type) and is built
-    once per row, so validation would only cost time.
+    It holds raw cell values (any type) and is built once per row.
     """
 
     row: int
@@ -65,10 +68,9 @@ class SourceRow:
     code: str | None = None  # normalised code ('3.3.' → '3.3'), None if absent or invalid
 
 
-class Programme(BaseModel):
+@dataclass(kw_only=True)
+class Programme:
     """The parsed programme sheet. ``columns`` maps field names to column letters."""
-
-    model_config = ConfigDict(arbitrary_types_allowed=True)
 
     source: str = ""
     sheet: str
@@ -79,14 +81,14 @@ class Programme(BaseModel):
     year_source: str = "none"
     label_header: str = ""  # the label column's header, as typed
     #: optional field named by two columns or more → their header cells (the first is read)
-    duplicate_columns: dict[str, list[str]] = Field(default_factory=dict)
+    duplicate_columns: dict[str, list[str]] = field(default_factory=dict)
     #: header cell → (its text, the field it looks like) for columns ignored on purpose
-    ignored_columns: dict[str, tuple[str, str]] = Field(default_factory=dict)
+    ignored_columns: dict[str, tuple[str, str]] = field(default_factory=dict)
     last_row: int
     last_column: str
-    headings: list[Heading] = Field(default_factory=list)
-    actions: list[Action] = Field(default_factory=list)
-    rows: list[SourceRow] = Field(default_factory=list, exclude=True, repr=False)
+    headings: list[Heading] = field(default_factory=list)
+    actions: list[Action] = field(default_factory=list)
+    rows: list[SourceRow] = field(default_factory=list, repr=False)
 
     @cached_property
     def headings_by_code(self) -> dict[str, Heading]:

@@ -16,7 +16,8 @@ against a pandas groupby of it.
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from dataclasses import dataclass, field, fields
+from typing import Any
 
 import datetime as dt
 
@@ -30,7 +31,8 @@ COUNT_FIELDS = ("actions", "pending", "abandoned", "late", *AMOUNT_FIELDS, "days
                 "budget_abandoned")
 
 
-class Figures(BaseModel):
+@dataclass(kw_only=True)
+class Figures:
     actions: int = 0
     pending: int = 0
     days_planned: float = 0.0
@@ -68,12 +70,13 @@ class Figures(BaseModel):
         return data
 
 
+@dataclass(kw_only=True)
 class LevelFigures(Figures):
     code: str
     label: str
     level: int
     funding: str | None = None  # the axis tag, for axes
-    by_funding: dict[str, Figures] = {}
+    by_funding: dict[str, Figures] = field(default_factory=dict)
 
     def as_dict(self) -> dict:
         data = {"code": self.code, "label": self.label, "level": self.level}
@@ -83,7 +86,8 @@ class LevelFigures(Figures):
         return data
 
 
-class Rollup(BaseModel):
+@dataclass(kw_only=True)
+class Rollup:
     source: str
     sheet: str
     totals: Figures
@@ -95,7 +99,7 @@ class Rollup(BaseModel):
     by_border: dict[str, Figures]
     by_person: dict[str, Figures]
     pending: Figures
-    active: Figures = Figures()  # the programme without its abandoned actions
+    active: Figures = field(default_factory=Figures)  # the programme without its abandoned actions
     as_of: dt.date | None = None  # the situation date the late counts are taken at
 
     def to_json_dict(self) -> dict:
@@ -136,8 +140,18 @@ def _add(acc: list[float], values: tuple[float, ...]) -> None:
         acc[i] += value
 
 
+_INT_FIELDS = frozenset(("actions", "pending", "abandoned", "late"))
+
+
 def _figures(acc: list[float] | None) -> Figures:
-    return Figures.model_validate(dict(zip(COUNT_FIELDS, acc))) if acc else Figures()
+    if not acc:
+        return Figures()
+    return Figures(**{name: int(value) if name in _INT_FIELDS else float(value)
+                      for name, value in zip(COUNT_FIELDS, acc)})
+
+
+def _as_kwargs(figures: Figures) -> dict[str, Any]:
+    return {f.name: getattr(figures, f.name) for f in fields(Figures)}
 
 
 def _ordered(sums: dict[str, list[float]], order: tuple[str, ...], last: str
@@ -175,7 +189,7 @@ def _levels(programme: Programme, sums: dict[int, _Sums]) -> dict[int, list[Leve
             return LevelFigures(code=code, label=label, level=level, funding=funding,
                                 by_funding=_ordered(level_sums.split.get(code, {}), FUNDINGS,
                                                     NO_FUNDING),
-                                **_figures(level_sums.by_key.get(code)).model_dump())
+                                **_as_kwargs(_figures(level_sums.by_key.get(code))))
 
         rows = [row(h.code, h.label, h.funding) for h in programme.headings if h.level == level]
         known = {r.code for r in rows}
@@ -235,13 +249,15 @@ def actions_frame(programme: Programme):
         {"row": a.row, "code": a.code, "axis": a.axis, "objective": a.objective,
          "sub_objective": a.sub_objective, "label": a.label,
          "funding": a.funding or NO_FUNDING, "status": a.status or NO_STATUS,
-         "person": a.person or NO_PERSON, "borders": a.borders, "pending": int(a.pending),
+         "person": a.person or NO_PERSON, "borders": a.borders,
+         "institutions": a.institutions, "comment": a.comment, "pending": int(a.pending),
          "deadline": a.deadline, "actions": 1,
          **{name: getattr(a, name) for name in AMOUNT_FIELDS}}
         for a in programme.actions
     ]
     columns = ["row", "code", "axis", "objective", "sub_objective", "label", "funding",
-               "status", "person", "borders", "pending", "deadline", "actions", *AMOUNT_FIELDS]
+               "status", "person", "borders", "institutions", "comment", "pending", "deadline",
+               "actions", *AMOUNT_FIELDS]
     frame = pd.DataFrame.from_records(records, columns=columns)
     frame[list(AMOUNT_FIELDS)] = frame[list(AMOUNT_FIELDS)].astype("float64").fillna(0.0)
     return frame

@@ -20,10 +20,6 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if ch.isalnum() and not unicodedata.combining(ch)).lower()
 
 
-def has_markup(label: str) -> bool:
-    return bool(_MARKUP.search(label))
-
-
 def strip_markup(label: str) -> str:
     """'<i>Marché public - X</i>' → 'Marché public - X'."""
     return _MARKUP.sub("", label).strip()

@@ -31,7 +31,7 @@ import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Iterable, Protocol, Sequence
 
 from motxl.core.findings import ValidationReport
 from motxl.core.model import Programme
@@ -60,6 +60,16 @@ def report_time() -> dt.datetime:
     if epoch and epoch.strip().isdigit():
         return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).replace(tzinfo=None)
     return dt.datetime.now().replace(microsecond=0)
+
+
+class ProgressLike(Protocol):
+    """What a face that shows progress provides (cmd_report's rich bar)."""
+
+    def start(self, total: int, description: str) -> None: ...
+
+    def advance(self, result: ReportResult | None = None) -> None: ...
+
+    def stop(self) -> None: ...
 
 
 class Progress:
@@ -153,7 +163,7 @@ def plan_jobs(programme: Programme, report: ValidationReport, dimensions: Sequen
 
 def run_batch(programme: Programme, dimensions: Sequence[str], directory: str | Path, *,
               report: ValidationReport | None = None, jobs: int = 1, pdf: bool = False,
-              now: dt.datetime | None = None, progress: Progress | None = None,
+              now: dt.datetime | None = None, progress: ProgressLike | None = None,
               situation: Situation | None = None) -> BatchResult:
     """Write every group's report of every dimension into ``directory``, then the index.
 
@@ -245,7 +255,8 @@ def run_batch(programme: Programme, dimensions: Sequence[str], directory: str | 
                        seconds=time.perf_counter() - started)
 
 
-def _run_jobs(planned: list[ReportJob], jobs: int, progress: Progress) -> list[ReportResult]:
+def _run_jobs(planned: list[ReportJob], jobs: int, progress: ProgressLike
+              ) -> list[ReportResult]:
     results: list[ReportResult | None] = [None] * len(planned)
     workers = max(1, min(jobs, len(planned)))
     if workers == 1:

@@ -24,7 +24,7 @@ def _say(message: str) -> None:
 class FrenchHelpFormatter(argparse.HelpFormatter):
     """argparse's help layout with French words: « Utilisation : », « Options : »."""
 
-    def add_usage(self, usage, actions, groups, prefix=None):  # type: ignore[override]
+    def add_usage(self, usage, actions, groups, prefix=None):
         super().add_usage(usage, actions, groups, prefix="Utilisation : " if prefix is None
                           else prefix)
 

@@ -5,8 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import TYPE_CHECKING
 
 from motxl.faces.options import add_as_of, add_format, add_programme_file
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
 
 DIMENSION_HELP = "axe|objectif|financement|frontiere|responsable|statut (ou en anglais : " \
                  "axis, objective, funding, border, person, status)"
@@ -57,8 +61,8 @@ class _RichProgress:
 
     def __init__(self, console) -> None:
         self.console = console
-        self.bar = None
-        self.task = None
+        self.bar: Progress | None = None
+        self.task: TaskID | None = None
 
     def start(self, total: int, description: str) -> None:
         if not self.console.is_terminal or total <= 0:
@@ -72,7 +76,7 @@ class _RichProgress:
         self.task = self.bar.add_task(description, total=total)
 
     def advance(self, result=None) -> None:
-        if self.bar is not None:
+        if self.bar is not None and self.task is not None:
             self.bar.advance(self.task)
 
     def stop(self) -> None:

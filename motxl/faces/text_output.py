@@ -1,41 +1,98 @@
-"""Human-readable terminal output (rich)."""
+"""Human-readable terminal output of `validate` and `summary`: plain-text tables.
+
+Plain Python rather than rich: importing rich took about a quarter of `motxl validate`'s
+start-up, for two kinds of table. Colours only on a terminal (never with NO_COLOR); every text
+from the workbook goes through ``one_line``, so it can neither break a line nor drive the
+terminal.
+"""
 
 from __future__ import annotations
 
-from typing import Any
-
-from rich import box
-from rich.console import Console
-from rich.table import Table
+import os
+import shutil
+import sys
+import textwrap
+from typing import IO, Any, Sequence
 
 from motxl.core.findings import SEVERITY_FR, ValidationReport
 from motxl.core.rollup import NO_PERSON
 from motxl.core.text import fold
-from motxl.faces.terminal import plain
+from motxl.faces.terminal import one_line
 
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "dim"}
+_SGR = {"bold": "1", "dim": "2", "red": "31", "green": "32", "yellow": "33"}
+_GAP = "  "
 
 
-def print_report(report: ValidationReport, console: Console | None = None) -> None:
-    console = console or Console(highlight=False)
-    console.print(plain(f"Contrôle de « {report.sheet} » ({report.source})"))
+class _Output:
+    def __init__(self, stream: IO[str] | None) -> None:
+        self.stream = stream or sys.stdout
+        self.colour = (self.stream.isatty() and "NO_COLOR" not in os.environ
+                       and os.environ.get("TERM") != "dumb")
+        self.width = max(40, shutil.get_terminal_size((80, 24)).columns)
+
+    def styled(self, text: str, style: str | None) -> str:
+        if not (self.colour and style):
+            return text
+        return f"\x1b[{';'.join(_SGR[s] for s in style.split())}m{text}\x1b[0m"
+
+    def line(self, text: str = "", style: str | None = None) -> None:
+        print(self.styled(text, style), file=self.stream)
+
+    def table(self, title: str, headers: Sequence[str], rows: Sequence[Sequence[str]], *,
+              right: Sequence[int] = (), wrap_last: bool = False,
+              styles: Sequence[str | None] = (), first_style: str | None = None) -> None:
+        """``rows`` of plain strings under ``headers``; the last column wraps to the terminal
+        width when ``wrap_last``; ``styles`` (per row) and ``first_style`` only colour."""
+        widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(headers)]
+        if wrap_last:
+            room = self.width - sum(widths[:-1]) - len(_GAP) * (len(widths) - 1)
+            widths[-1] = min(widths[-1], max(20, room))
+
+        def cells(values: Sequence[str]) -> list[list[str]]:
+            out = [[v] for v in values]
+            if wrap_last:
+                out[-1] = textwrap.wrap(values[-1], widths[-1]) or [""]
+            return out
+
+        def joined(values: Sequence[str]) -> str:
+            return _GAP.join(v.rjust(w) if i in right else v.ljust(w)
+                             for i, (v, w) in enumerate(zip(values, widths))).rstrip()
+
+        self.line(title, "bold")
+        self.line(joined(headers))
+        self.line(_GAP.join("─" * w for w in widths))
+        for index, row in enumerate(rows):
+            style = styles[index] if index < len(styles) else None
+            columns = cells(row)
+            for depth in range(max(len(c) for c in columns)):
+                values = [c[depth] if depth < len(c) else "" for c in columns]
+                text = joined(values)
+                if first_style and depth == 0 and not style:
+                    head = values[0].ljust(widths[0])
+                    text = self.styled(head, first_style) + text[len(head):]
+                    print(text, file=self.stream)
+                else:
+                    self.line(text, style)
+        self.line()
+
+
+def print_report(report: ValidationReport, stream: IO[str] | None = None) -> None:
+    out = _Output(stream)
+    out.line(one_line(f"Contrôle de « {report.sheet} » ({report.source})"))
+    out.line()
     for severity in ("error", "warning", "info"):
         findings = [f for f in report.findings if f.severity == severity]
         if not findings:
             continue
-        table = Table(title=f"{SEVERITY_FR[severity]}s ({len(findings)})", title_justify="left",
-                      show_lines=False, expand=False)
-        table.add_column("Cellule", style=_STYLE[severity], no_wrap=True)
-        table.add_column("Règle", no_wrap=True)
-        table.add_column("Message")
-        for f in findings:
-            table.add_row(f.cell, f.rule, plain(f.message))
-        console.print(table)
+        out.table(f"{SEVERITY_FR[severity]}s ({len(findings)})", ("Cellule", "Règle", "Message"),
+                  [(f.cell, f.rule, one_line(f.message)) for f in findings], wrap_last=True,
+                  first_style=_STYLE[severity])
     counts = report.counts
     verdict = "VALIDE" if report.valid else "NON VALIDE"
-    console.print(f"{verdict} : {counts['error']} erreur(s), {counts['warning']} "
-                  f"avertissement(s), {counts['info']} information(s).",
-                  style="bold green" if report.valid else "bold red")
+    out.line(f"{verdict} : {counts['error']} erreur(s), {counts['warning']} "
+             f"avertissement(s), {counts['info']} information(s).",
+             "bold green" if report.valid else "bold red")
 
 
 def _euros(value: float) -> str:
@@ -56,22 +113,22 @@ def french_order(items):
     return sorted(items, key=lambda item: (item[0] == NO_PERSON, fold(item[0]), item[0]))
 
 
-def print_rollup(rollup, console: Console | None = None, situation=None) -> None:
-    console = console or Console(highlight=False)
-    when = f", {situation.label.lower()}" if situation is not None else ""
-    console.print(plain(f"Synthèse de « {rollup.sheet} » ({rollup.source}){when}"))
+_FIGURE_HEADERS = ("", "Act.", "Ret.", "Jours", "Budget", "Dépensé", "Reste", "Taux")
 
-    def table(title: str, rows) -> None:
-        t = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False,
-                  collapse_padding=True, padding=(0, 1))
-        for name in ("", "Act.", "Ret.", "Jours", "Budget", "Dépensé", "Reste", "Taux"):
-            t.add_column(name, justify="left" if not name else "right", no_wrap=True)
-        for label, figures, style in rows:
-            t.add_row(plain(label), str(figures.actions), str(figures.late),
-                      _days(figures.days_planned), _euros(figures.budget_planned),
-                      _euros(figures.spent_actual), _euros(figures.budget_remaining),
-                      _percent(figures.budget_rate), style=style)
-        console.print(t)
+
+def print_rollup(rollup: Any, stream: IO[str] | None = None, situation: Any = None) -> None:
+    out = _Output(stream)
+    when = f", {situation.label.lower()}" if situation is not None else ""
+    out.line(one_line(f"Synthèse de « {rollup.sheet} » ({rollup.source}){when}"))
+    out.line()
+
+    def table(title: str, rows: Sequence[tuple[str, Any, str | None]]) -> None:
+        out.table(title, _FIGURE_HEADERS,
+                  [(one_line(label).ljust(13), str(f.actions), str(f.late),
+                    _days(f.days_planned), _euros(f.budget_planned), _euros(f.spent_actual),
+                    _euros(f.budget_remaining), _percent(f.budget_rate))
+                   for label, f, _ in rows],
+                  right=range(1, len(_FIGURE_HEADERS)), styles=[style for *_, style in rows])
 
     rows: list[tuple[str, Any, str | None]] = []
     for axis in rollup.axes:
@@ -83,10 +140,11 @@ def print_rollup(rollup, console: Console | None = None, situation=None) -> None
         rows.append(("Hors aband.", rollup.active, "bold"))
     table("Par axe et objectif", rows)
     t = rollup.totals
-    console.print(f"En attente : {t.pending} action(s). Abandonnées : {t.abandoned} action(s), "
-                  f"{_days(t.days_abandoned)} jours et {_euros(t.budget_abandoned)} prévus "
-                  "(comptés dans le total, retirés de « Hors aband. »). Reste = prévu − "
-                  "réalisé ; Ret. = en retard à la date de situation.")
+    out.line(f"En attente : {t.pending} action(s). Abandonnées : {t.abandoned} action(s), "
+             f"{_days(t.days_abandoned)} jours et {_euros(t.budget_abandoned)} prévus "
+             "(comptés dans le total, retirés de « Hors aband. »). Reste = prévu − "
+             "réalisé ; Ret. = en retard à la date de situation.")
+    out.line()
     table("Par financement", [(k, v, None) for k, v in rollup.by_funding.items()])
     table("Par statut", [(k, v, None) for k, v in rollup.by_status.items()])
     if rollup.by_border:

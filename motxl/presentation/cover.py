@@ -326,7 +326,7 @@ def index_tab(entries: Sequence[IndexEntry], *, now: dt.datetime,
     for col, names in ((FILE_COL, [e.file for e in entries]),
                        (PDF_COL, [e.pdf or "" for e in entries])):  # whole names, never cut
         widths[col] = max([widths[col], *(len(name) + 2 for name in names)])
-    for offset, entry in enumerate(entries, start=1):  # long group labels wrap
+    for offset, _entry in enumerate(entries, start=1):  # long group labels wrap
         label = str(rows[offset - 1][1])
         lines = -(-len(label) // (INDEX_WIDTHS[1] - 2))
         if lines > 1:

@@ -1,6 +1,6 @@
 """Render TabSpecs into a new workbook file with XlsxWriter (no Excel, no macros).
 
-The TabSpec contract (motxl.presentation.spec) is shared with the openpyxl and xlwings adapters;
+The TabSpec contract (motxl.presentation.spec) is shared with the xlwings adapter;
 this one follows it to the letter:
 
 * block values are written whole: str always with ``write_string`` (a label starting with ``=``

@@ -2,7 +2,7 @@
 
 Every refusal is a MotxlError with a French one-line message (exit code 2).
 
-The readers (python-calamine, openpyxl) trust the zip and the XML they are given, so the checks
+The readers (python-calamine, the XML parsers) trust the zip and the XML they are given, so the checks
 here do not: every part of the archive is inflated once, in bounded chunks, and must come out
 with the size and CRC its directory entry declares (a zip bomb that lies about its sizes is
 caught at the first byte beyond the declared size, never held in memory), and the prolog of
@@ -220,7 +220,7 @@ class _PrologScanner:
     def __init__(self, name: str, part: str):
         self.name, self.part = name, part
         self.head = b""
-        self.decoder = None
+        self.decoder: codecs.IncrementalDecoder | None = None
         self.text = ""
         self.budget = MAX_PROLOG * 4  # bytes of prolog read before the root must have started
         self.done = False
@@ -237,6 +237,7 @@ class _PrologScanner:
         if len(data) > self.budget:
             data = data[:self.budget]
         self.budget -= len(data)
+        assert self.decoder is not None
         self.text += self.decoder.decode(data)
         self._scan()
         if not self.done and self.budget <= 0:
@@ -245,6 +246,7 @@ class _PrologScanner:
     def finish(self) -> None:
         if self.decoder is None and self.head:
             self._start(self.head)
+            assert self.decoder is not None
             self.text = self.decoder.decode(self.head, final=True)
             self._scan()
 

@@ -88,7 +88,7 @@ def read_grid(path: Path, sheet: str = DEFAULT_SHEET) -> Grid:
     return grid
 
 
-def _short(exc: Exception) -> str:
+def _short(exc: BaseException) -> str:
     text = " ".join(str(exc).split()) or type(exc).__name__
     return text[:120]
 

@@ -40,7 +40,7 @@ def sample_rows(actions: int, persons: int = 50, seed: int = 2023,
     rng = random.Random(seed)
     structure = seed_structure(seed_text if seed_text is not None
                                else SEED.read_text(encoding="utf-8"))
-    headings = [(c, l) for c, l, h in structure if h]
+    headings = [(code, label) for code, label, heading in structure if heading]
     hosts = sorted({c.rstrip(".") for c, _, h in structure if not h})
     people = [f"Personne {i:02d}" for i in range(1, persons + 1)]
     per_host = {h: actions // len(hosts) + (1 if i < actions % len(hosts) else 0)

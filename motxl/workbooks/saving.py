@@ -11,9 +11,9 @@ Backups: ``.motxl-backup/`` beside the target holds timestamped copies,
 ``Name.YYYYMMDD-HHMMSS.xlsm``; the ``BACKUPS_KEPT`` most recent per workbook are kept.
 
 ``check_preserved`` compares the file before and after: what motxl does not own must come
-through unchanged (see its docstring); openpyxl silently drops a few things (extension-list data
-validations and conditional formats, form controls in DrawingML, images without Pillow, ribbon
-customisations...), and this is where it is caught.
+through unchanged (see its docstring): sheets and their values, the VBA project, buttons, data
+validations, defined names. Whatever a bug in the splice lost would be caught here, before the
+file replaces the user's.
 """
 
 from __future__ import annotations
@@ -50,8 +50,8 @@ _NS_MAIN = opc.NS_MAIN
 _DATA_VALIDATION = re.compile(rb"<(?:\w+:)?dataValidation[\s/>]")
 _CF_RULE = re.compile(rb"<(?:\w+:)?cfRule[\s/>]")
 _QUOTED_SHEET = re.compile(r"'((?:[^']|'')+)'!")
-#: Relationship kinds that openpyxl rewrites or drops harmlessly (printer settings, a thumbnail,
-#: the calculation chain Excel rebuilds) or that motxl manages itself.
+#: Relationship kinds that may change harmlessly (printer settings, a thumbnail, the calculation
+#: chain Excel rebuilds) or that motxl manages itself.
 _IGNORED_RELS = {"worksheet", "styles", "sharedStrings", "theme", "calcChain",
                  "printerSettings", "thumbnail", "officeDocument", "core-properties",
                  "extended-properties", "vbaProject"}
@@ -417,7 +417,7 @@ def _values(path: Path, names: set[str]) -> dict[str, dict[tuple[int, int], obje
             sheet = workbook.get_sheet_by_name(name)
         except Exception:  # noqa: BLE001 - chart sheets and the like hold no cells
             continue
-        cells = {}
+        cells: dict[tuple[int, int], object] = {}
         # skip_empty_area=False: the block starts at A1, so positions are absolute.
         for r, row in enumerate(sheet.to_python(skip_empty_area=False)):
             for c, value in enumerate(row):
@@ -488,7 +488,8 @@ def check_preserved(before: Path, after: Path, own_sheets: set[str]) -> None:
         if old_order != new_order:
             lost.append("l'ordre des feuilles")
         # Content of the sheets motxl does not own.
-        old_values = new_values = None
+        old_values: dict[str, dict[tuple[int, int], object]] | None = None
+        new_values: dict[str, dict[tuple[int, int], object]] = {}
         for sheet in old.sheets:
             twin = new_sheets.get(sheet.name)
             if sheet.name.casefold() in own or twin is None or sheet.part is None:
@@ -523,8 +524,8 @@ def check_preserved(before: Path, after: Path, own_sheets: set[str]) -> None:
 
         missing_names = sorted(n for n in old.defined_names - new.defined_names if keep(n))
         for name, scope, _ in missing_names[:5]:
-            where = f" (feuille « {scope} »)" if scope else ""
-            lost.append(f"le nom défini « {name} »{where}")
+            in_sheet = f" (feuille « {scope} »)" if scope else ""
+            lost.append(f"le nom défini « {name} »{in_sheet}")
         # Workbook-level and package-level parts.
         for old_kinds, new_kinds in ((old.rel_kinds(old.main, depth=1),
                                       new.rel_kinds(new.main, depth=1)),

@@ -86,7 +86,9 @@ def adapt_sheet(xml: bytes, *, xf: Sequence[int], dxf: Sequence[int], strings: S
     cells = _inline(_remap(cells, _CELL_STYLE, xf), strings)
     tail = _remap(tail, _CF_DXF, dxf)
     if legacy_rel is not None:
-        position = _AFTER_LEGACY.search(tail).start()
+        after = _AFTER_LEGACY.search(tail)
+        assert after is not None  # the pattern matches the end of any worksheet
+        position = after.start()
         tail = tail[:position] + b'<legacyDrawing r:id="' + legacy_rel.encode() + b'"/>' \
             + tail[position:]
     return head + cells + tail
@@ -100,6 +102,7 @@ def _with_code_name(head: bytes, code_name: str) -> bytes:
         return (head[:sheet_pr.start()] + b"<sheetPr" + attribute + attrs + sheet_pr.group(2)
                 + b">" + head[sheet_pr.end():])
     root = re.search(rb"<worksheet\b[^>]*>", head)
+    assert root is not None  # the head was cut at this tag
     return head[:root.end()] + b"<sheetPr" + attribute + b"/>" + head[root.end():]
 
 

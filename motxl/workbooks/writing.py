@@ -7,7 +7,7 @@ motxl reads in a test was written by the code users run.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 from motxl.core.grid import CellError
 
@@ -42,7 +42,7 @@ def write_rows(worksheet, rows: Iterable[Sequence[Any]], first_row: int = 0,
     return count
 
 
-def save_sheets(path, sheets: dict[str, list[Sequence[Any]]]) -> None:
+def save_sheets(path, sheets: Mapping[str, Sequence[Sequence[Any]]]) -> None:
     """A plain workbook with the given sheets (name → rows, row 1 first). For tests and benches."""
     import xlsxwriter
 

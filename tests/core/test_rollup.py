@@ -2,6 +2,8 @@
 
 import datetime as dt
 import json
+import re
+from dataclasses import dataclass
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -9,7 +11,6 @@ from hypothesis import strategies as st
 from motxl.core.grid import Grid
 from motxl.core.parse import parse_programme
 from motxl.core.rollup import NO_FUNDING, NO_PERSON, roll_up
-from motxl.workbooks.reading import read_programme
 from tests.conftest import HEADER
 
 # code, label, person, funding, days planned, budget planned, days actual, spent, status, deadline
@@ -101,6 +102,40 @@ ALL_FIELDS = ("actions", "pending", "abandoned", "late", "days_planned", "days_a
               "days_remaining", "budget_remaining")
 
 
+@dataclass
+class _Action:
+    axis: str
+    objective: str | None
+    days_planned: float | None
+    days_actual: float | None
+    budget_planned: float | None
+    spent_actual: float | None
+    pending: bool
+
+
+def _actions_of(rows) -> list[_Action]:
+    """The actions among ``rows`` by the README's rules, worked out here: a row whose code
+    (N, N.N or N.N.N, trailing dot dropped) appeared on an earlier row. Invalid amounts (the
+    strategy's -5) count as empty, as Validate's amount-invalid says."""
+    seen: set[str] = set()
+    actions = []
+    for code, _label, _person, _funding, days_p, budget_p, days_a, spent, status, *_ in rows:
+        code = code.rstrip(".")
+        if not re.fullmatch(r"\d+(\.\d+){0,2}", code):
+            continue
+        if code in seen:
+            parts = code.split(".")
+
+            def amount(value):
+                return None if value is None or value < 0 else value
+
+            actions.append(_Action(parts[0], ".".join(parts[:2]) if len(parts) > 1 else None,
+                                   amount(days_p), amount(days_a), amount(budget_p),
+                                   amount(spent), status == "En attente"))
+        seen.add(code)
+    return actions
+
+
 @settings(max_examples=120, deadline=None)
 @given(rows=rows)
 def test_reconciliation(rows):
@@ -139,7 +174,7 @@ def test_reconciliation(rows):
         assert close(sum(getattr(f, name) for f in rollup.by_status.values()), total)
         assert close(sum(getattr(f, name) for f in rollup.by_person.values()), total)
         for axis in rollup.axes:  # an axis = its objectives + actions hanging from it directly
-            direct = [a for a in programme.actions if a.axis == axis.code and not a.objective]
+            direct = [a for a in actions if a.axis == axis.code and not a.objective]
             objectives = [o for o in rollup.objectives if o.code.split(".")[0] == axis.code]
             direct_sum = sum(own(a, name) for a in direct)
             assert close(sum(getattr(o, name) for o in objectives) + direct_sum,
@@ -154,20 +189,60 @@ def test_reconciliation(rows):
             assert close(sum(getattr(o, name) for o in subs)
                          + sum(own(a, name) for a in direct), getattr(objective, name))
     assert rollup.totals.actions == len(programme.actions)
+    assert rollup.totals.actions == len(_actions_of(rows))  # counted from the rows too
     assert NO_FUNDING not in rollup.by_funding or rollup.by_funding[NO_FUNDING].actions > 0
 
 
+def _oracle_frame(rows: list[list]):
+    """The actions of ``rows`` (header first) as a DataFrame, worked out here from the rows
+    themselves by the README's rules, not by motxl's parser: the first row carrying a code is
+    its heading; the funding is the cell, else the axis tag; pending is status "En attente"."""
+    import pandas as pd
+
+    header, body = rows[0], rows[1:]
+    col = {name: header.index(name) for name in header}
+    seen: set[str] = set()
+    axis_tag: dict[str, str] = {}
+    records = []
+    for row in body:
+        code, label = str(row[0]).rstrip("."), row[1]
+        if code not in seen:
+            seen.add(code)
+            if "." not in code:
+                axis_tag[code] = "Socle" if label.startswith("[SOCLE]") else "Sur-mesure"
+            continue
+        parts = code.split(".")
+        records.append({
+            "axis": parts[0],
+            "objective": ".".join(parts[:2]) if len(parts) >= 2 else None,
+            "sub_objective": code if len(parts) == 3 else None,
+            "person": row[col["Responsable"]] or NO_PERSON,
+            "status": row[col["Statut"]],
+            "funding": row[col["Financement"]] or axis_tag[parts[0]],
+            "actions": 1,
+            "pending": int(row[col["Statut"]] == "En attente"),
+            "days_planned": row[col["Jours prévus"]] or 0.0,
+            "days_actual": row[col["Jours réalisés"]] or 0.0,
+            "budget_planned": row[col["Budget prévu (€)"]] or 0.0,
+            "spent_actual": row[col["Dépenses réalisées (€)"]] or 0.0,
+        })
+    return pd.DataFrame.from_records(records)
+
+
 def test_rollup_matches_pandas_groupby_on_sample():
-    """An independent oracle: pandas groupby over actions_frame gives the same sums."""
-    from motxl.core.rollup import actions_frame
+    """An independent oracle: a pandas groupby over the generated rows gives the same sums."""
     from motxl.workbooks.sample import sample_rows
 
-    programme = parse_programme(Grid("Programme", sample_rows(3000, persons=17)))
+    rows = sample_rows(3000, persons=17)
+    programme = parse_programme(Grid("Programme", rows))
     rollup = roll_up(programme)
-    frame = actions_frame(programme)
+    frame = _oracle_frame(rows)
+    assert len(frame) == 3000
     fields = ["actions", "pending", "days_planned", "days_actual", "budget_planned",
               "spent_actual"]
     expected_person = frame.groupby("person")[fields].sum()
+    for field in fields:
+        assert abs(getattr(rollup.totals, field) - frame[field].sum()) < 1e-6
     for key, mapping in (("person", rollup.by_person), ("status", rollup.by_status),
                          ("funding", rollup.by_funding)):
         expected = frame.groupby(key)[fields].sum()
@@ -186,5 +261,6 @@ def test_rollup_matches_pandas_groupby_on_sample():
     for level, key in ((rollup.axes, "axis"), (rollup.objectives, "objective"),
                        (rollup.sub_objectives, "sub_objective")):
         expected = frame.groupby(key)["budget_planned"].sum()
+        assert set(expected.index) <= {row.code for row in level}
         for row in level:
             assert abs(row.budget_planned - expected.get(row.code, 0.0)) < 1e-6

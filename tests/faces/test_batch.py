@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from motxl.faces import batch
 from motxl.faces.reports import jobs
 from motxl.faces.reports.folder import MANIFEST
-from motxl.faces.reports.naming import SAFE_STEM, WINDOWS_RESERVED, safe_stem, unique_stems
+from motxl.faces.reports.naming import SAFE_STEM, WINDOWS_RESERVED, unique_stems
 from motxl.faces.reports.pdf import find_soffice
 from motxl.workbooks.writing import save_sheets, seed_rows
 from tests.conftest import HEADER

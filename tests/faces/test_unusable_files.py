@@ -4,7 +4,7 @@ import io
 
 import pytest
 
-from tests.conftest import HEADER, run_motxl
+from tests.conftest import run_motxl
 
 
 def _bad_files(tmp_path, seed_workbook, make_programme):

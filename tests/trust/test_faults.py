@@ -283,7 +283,7 @@ def test_killed_refresh_of_10000_actions(programme_10k, tmp_path):
         time.sleep(max(0.0, deadline - time.monotonic()))
         proc.send_signal(signal.SIGKILL)
     outcomes = []
-    for _, proc, folder, source, systmp in runs:
+    for _, proc, folder, source, _systmp in runs:
         proc.wait(timeout=60)
         backups = sorted((folder / ".motxl-backup").glob("*.xlsx"))
         if sha256(source) == original:

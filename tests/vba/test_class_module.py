@@ -3,7 +3,6 @@ Excel stores a class, read back by olevba (strict) and oletools' project parser.
 
 from __future__ import annotations
 
-import io
 import zipfile
 from pathlib import Path
 

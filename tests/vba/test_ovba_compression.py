@@ -172,7 +172,3 @@ def test_property_roundtrip_repetitive(parts: list[bytes]) -> None:
     data = b"".join(parts)
     roundtrip(data)
 
-
-def test_deterministic() -> None:
-    data = XLWINGS_BAS.read_bytes()
-    assert compress(data) == compress(data)

@@ -1,0 +1,110 @@
+"""The public Python API (motxl/__init__.py, docs/api.md), used only through ``import motxl``.
+
+The workbook is written with openpyxl, not motxl, and every expected figure comes from the
+rows below.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+import motxl
+
+HEADER = ["Axe", "PROGRAMME 2023", "Responsable", "Financement", "Jours prévus",
+          "Budget prévu (€)", "Jours réalisés", "Dépenses réalisées (€)", "Statut", "Échéance",
+          "Commentaire"]
+ROWS = [
+    ["1", "[SOCLE] Animer le réseau"],
+    ["1.1", "Réunir les membres"],
+    ["1.1", "FR-DE / Assemblée générale", "Anne", "Socle", 10, 5000, 12, 5200, "En cours",
+     dt.datetime(2023, 6, 30)],
+    ["1.1", "Séminaire (en attente)", "Paul", "Socle", 4, 2000, None, None, "En attente", None],
+    ["2", "[SUR-MESURE] Accompagner les territoires"],
+    ["2", "Marché public d'étude", "Anne", None, 6.5, 12000, 1, 800, "À lancer", None],
+    ["2", "CE / Appui juridique", None, "Sur-mesure", 3, 1500, 3, 1500, "Réalisé", None,
+     "voir la convention"],
+    ["2", "Étude de suivi", None, None, None, None, None, None, "Peut-être", None],
+]
+
+
+@pytest.fixture
+def workbook(tmp_path: Path) -> Path:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Programme"
+    sheet.append(HEADER)
+    for row in ROWS:
+        sheet.append(row)
+    path = tmp_path / "programme.xlsx"
+    book.save(path)
+    return path
+
+
+def _actions() -> list[list]:
+    """The rows after the first one carrying their code (that one is the heading)."""
+    seen: set[str] = set()
+    actions = []
+    for row in ROWS:
+        if row[0] in seen:
+            actions.append(row + [None] * (len(HEADER) - len(row)))
+        seen.add(row[0])
+    return actions
+
+
+def test_exports_exactly_the_documented_surface() -> None:
+    assert sorted(motxl.__all__) == sorted(
+        ["__version__", "load", "validate", "roll_up", "actions_frame", "Programme",
+         "ValidationReport", "Rollup"])
+    for name in motxl.__all__:
+        assert getattr(motxl, name) is not None, name
+    with pytest.raises(AttributeError):
+        motxl.not_there  # noqa: B018
+
+
+def test_import_motxl_stays_light() -> None:
+    code = ("import sys, motxl; heavy = {'pandas', 'pydantic', 'rich', 'python_calamine'}; "
+            "print(sorted(heavy & set(sys.modules)))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip() == "[]"
+
+
+def test_load_validate_roll_up_and_frame(workbook: Path) -> None:
+    actions = _actions()
+    programme = motxl.load(workbook)
+    assert isinstance(programme, motxl.Programme)
+    assert [a.label for a in programme.actions] == [a[1] for a in actions]
+
+    report = motxl.validate(programme)
+    assert isinstance(report, motxl.ValidationReport)
+    assert not report.valid
+    # Row 1 is the header: the last row's status is not one of the five; row 4 spends more
+    # days (G) and euros (H) than planned.
+    assert sorted(report.flatten()) == sorted(
+        [["status-unknown", f"I{len(ROWS) + 1}"], ["overspent", "G4"], ["overspent", "H4"]])
+
+    rollup = motxl.roll_up(programme)
+    assert isinstance(rollup, motxl.Rollup)
+    assert rollup.totals.actions == len(actions)
+    assert rollup.totals.days_planned == sum(a[4] or 0 for a in actions)
+    assert rollup.totals.budget_planned == sum(a[5] or 0 for a in actions)
+    assert rollup.totals.spent_actual == sum(a[7] or 0 for a in actions)
+    assert rollup.pending.actions == sum("(en attente)" in a[1] for a in actions)
+    assert [a.code for a in rollup.axes] == ["1", "2"]
+    assert rollup.axes[0].budget_planned == 5000 + 2000
+
+    frame = motxl.actions_frame(programme)
+    assert list(frame["label"]) == [a[1] for a in actions]
+    assert list(frame["code"]) == [a[0] for a in actions]
+    assert frame["days_planned"].tolist() == [float(a[4] or 0) for a in actions]
+    assert frame["pending"].tolist() == [int("(en attente)" in a[1]) for a in actions]
+    assert frame["funding"].tolist()[2] == "Marché public"  # from the label
+    assert frame["borders"].tolist()[0] == ["FR-DE"]
+    assert frame["institutions"].tolist()[3] == ["CE"]
+    assert frame["comment"].tolist()[3] == "voir la convention"
