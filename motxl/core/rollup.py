@@ -146,8 +146,9 @@ _INT_FIELDS = frozenset(("actions", "pending", "abandoned", "late"))
 def _figures(acc: list[float] | None) -> Figures:
     if not acc:
         return Figures()
-    return Figures(**{name: int(value) if name in _INT_FIELDS else float(value)
-                      for name, value in zip(COUNT_FIELDS, acc)})
+    values: dict[str, Any] = {name: int(value) if name in _INT_FIELDS else float(value)
+                              for name, value in zip(COUNT_FIELDS, acc)}
+    return Figures(**values)
 
 
 def _as_kwargs(figures: Figures) -> dict[str, Any]:

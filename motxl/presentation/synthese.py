@@ -9,7 +9,6 @@ some money has no funding), and the split adds up to the row's budget.
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 
 from motxl.core.model import FUNDINGS

@@ -356,7 +356,7 @@ class _Package:
                 for rel in self.package.rels(part)}
 
     def _code_name(self, part: str | None) -> str | None:
-        if not self.has(part):
+        if part is None or not self.has(part):
             return None
         return sheet_head_facts(self.read(part))[0]
 
@@ -494,7 +494,7 @@ def check_preserved(before: Path, after: Path, own_sheets: set[str]) -> None:
             twin = new_sheets.get(sheet.name)
             if sheet.name.casefold() in own or twin is None or sheet.part is None:
                 continue
-            if not old.has(sheet.part) or not new.has(twin.part):
+            if twin.part is None or not old.has(sheet.part) or not new.has(twin.part):
                 continue
             old_xml, new_xml = old.read(sheet.part), new.read(twin.part)
             for pattern, what in ((_DATA_VALIDATION, "validation(s) de données"),

@@ -174,7 +174,7 @@ def test_reconciliation(rows):
         assert close(sum(getattr(f, name) for f in rollup.by_status.values()), total)
         assert close(sum(getattr(f, name) for f in rollup.by_person.values()), total)
         for axis in rollup.axes:  # an axis = its objectives + actions hanging from it directly
-            direct = [a for a in actions if a.axis == axis.code and not a.objective]
+            direct = [a for a in programme.actions if a.axis == axis.code and not a.objective]
             objectives = [o for o in rollup.objectives if o.code.split(".")[0] == axis.code]
             direct_sum = sum(own(a, name) for a in direct)
             assert close(sum(getattr(o, name) for o in objectives) + direct_sum,
