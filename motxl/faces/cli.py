@@ -118,6 +118,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except MotxlError as exc:
         _say(exc.message)
         return exc.exit_code
+    except BrokenPipeError:  # the reader went away (`motxl summary … | head`): nothing to say
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 (Python flushes it at exit)
+        return 0
     except KeyboardInterrupt:
         _say("interrompu ; le classeur n'a pas été modifié : relancez la commande.")
         return 130

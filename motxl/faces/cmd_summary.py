@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 
 from motxl.faces.options import add_as_of, add_format, add_programme_file
-import json
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -30,7 +29,9 @@ def run(args: argparse.Namespace) -> int:
         # where the year comes from: option, header, title, sheet, file or none
         data.update(year=programme.year, year_source=programme.year_source)
         data.update(as_of=situation.date.isoformat(), as_of_source=situation.source)
-        print(json.dumps(data, ensure_ascii=False, indent=2))
+        from motxl.faces.json_output import dumps
+
+        print(dumps("summary", data))
     else:
         from motxl.faces.text_output import print_rollup
 

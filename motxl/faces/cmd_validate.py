@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 
 from motxl.faces.options import add_as_of, add_format, add_programme_file
 
@@ -27,7 +26,9 @@ def run(args: argparse.Namespace) -> int:
     programme = read_programme(args.file, args.sheet, year=args.year)
     report = validate(programme)
     if args.format == "json":
-        print(json.dumps(report.to_json_dict(), ensure_ascii=False, indent=2))
+        from motxl.faces.json_output import dumps
+
+        print(dumps("validate", report.to_json_dict()))
     else:
         print_report(report)
     return report.exit_code
