@@ -4,8 +4,8 @@ Directors ask what changed between two versions (draft and voted, mid-year revis
 year's and this year's): the answer is per action, not per cell. The matching is one-to-one,
 deterministic, and done in stages; each stage only sees what earlier stages left unmatched:
 
-1. **exact**: same code and same label (labels compared folded: case, accents, spaces and
-   punctuation ignored). Actions sharing code and label are paired in sheet order. Such a pair
+1. **exact**: same code and same label (labels compared normalised: case, punctuation and
+   spacing ignored, accents kept). Actions sharing code and label are paired in sheet order. Such a pair
    is *unchanged*, or *changed* when a planning field differs (``FIELDS``).
 2. **same label elsewhere**: same folded label under another code, paired in sheet order:
    *moved*.
@@ -33,7 +33,6 @@ from typing import Any, Callable, Literal, Sequence, TypeVar
 
 from motxl.core.model import Action, Heading, Programme
 from motxl.core.rollup import Figures, roll_up
-from motxl.core.text import fold
 
 Status = Literal["unchanged", "changed", "moved", "relabelled", "added", "removed"]
 HeadingStatus = Literal["unchanged", "moved", "renamed", "added", "removed"]
@@ -52,7 +51,7 @@ MAX_CROSS_PAIRS = 4_000_000
 DELTA_FIELDS = ("actions", "days_planned", "budget_planned")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Side:
     """An action (or heading) as one version has it."""
 
@@ -170,6 +169,7 @@ T = TypeVar("T")
 
 
 def _fuzzy_text(label: str) -> str:
+    """Lower case, every character that is not a letter or digit as a space (rapidfuzz)."""
     from rapidfuzz import utils
 
     return utils.default_process(label)
@@ -242,8 +242,10 @@ def match(old_labels: list[str], old_codes: list[str], new_labels: list[str],
           move: float = MOVE_THRESHOLD) -> _Match:
     """The staged matching (module docstring) on plain lists; stages 'exact', 'label',
     'relabel', 'move'."""
-    old_fold = [fold(label) for label in old_labels]
-    new_fold = [fold(label) for label in new_labels]
+    old_text = [_fuzzy_text(label) for label in old_labels]
+    new_text = [_fuzzy_text(label) for label in new_labels]
+    old_fold = [" ".join(text.split()) for text in old_text]
+    new_fold = [" ".join(text.split()) for text in new_text]
     left_old = list(range(len(old_labels)))
     left_new = list(range(len(new_labels)))
     pairs: list[tuple[int, int, str, float]] = []
@@ -261,8 +263,6 @@ def match(old_labels: list[str], old_codes: list[str], new_labels: list[str],
     take([(i, j, 1.0) for i, j in _pair_in_order(
         left_old, left_new, lambda i: old_fold[i], lambda j: new_fold[j])], "label")
     if left_old and left_new:
-        old_text = [_fuzzy_text(label) for label in old_labels]
-        new_text = [_fuzzy_text(label) for label in new_labels]
         take(_best_pairs(left_old, left_new, old_text, new_text, relabel,
                          lambda i: old_codes[i], lambda j: new_codes[j]), "relabel")
         if left_old and left_new:
@@ -301,8 +301,11 @@ def _same(a: Any, b: Any) -> bool:
 
 
 def field_changes(old: Action, new: Action) -> list[FieldChange]:
-    return [FieldChange(name, getattr(old, name), getattr(new, name)) for name in FIELDS
-            if not _same(getattr(old, name), getattr(new, name))]
+    a = [getattr(old, name) for name in FIELDS]
+    b = [getattr(new, name) for name in FIELDS]
+    if a == b:  # most pairs: nothing to look at field by field
+        return []
+    return [FieldChange(name, x, y) for name, x, y in zip(FIELDS, a, b) if not _same(x, y)]
 
 
 _ACTION_STATUS = {"label": "moved", "relabel": "relabelled", "move": "moved"}

@@ -43,8 +43,10 @@ def print_changes(changes: Changes, console: Console | None = None) -> None:
         console.print(f"{STATUS_FR[status]} ({len(listed)})", style="bold")
         for c in listed:
             old, new = c.old_side, c.new_side
-            if old and new and (old.code != new.code or old.label != new.label):
+            if old and new and old.label != new.label:
                 where = f"{old.code} « {old.label} » → {new.code} « {new.label} »"
+            elif old and new and old.code != new.code:
+                where = f"{old.code} → {new.code} « {new.label} »"
             else:
                 side = new or old
                 assert side is not None
@@ -60,6 +62,12 @@ def print_changes(changes: Changes, console: Console | None = None) -> None:
         console.print(f"Rubriques ({len(headings)})", style="bold")
         for h in headings:
             old, new = h.old, h.new
-            text = (f"{old.code} « {old.label} » → {new.code} « {new.label} »" if old and new
-                    else f"{(new or old).code} « {(new or old).label} »")  # type: ignore
+            if old and new and old.label != new.label:
+                text = f"{old.code} « {old.label} » → {new.code} « {new.label} »"
+            elif old and new:
+                text = f"{old.code} → {new.code} « {new.label} »"
+            else:
+                side = new or old
+                assert side is not None
+                text = f"{side.code} « {side.label} »"
             console.print(plain(f"  {HEADING_STATUS_FR[h.status]} : {text}"))

@@ -111,7 +111,7 @@ def test_text_output_names_each_change(pair, cli):
     assert "ajoutées : 2" in out and "supprimées : 2" in out
     assert "Préparation d'un colloque sur les hôpitaux transfrontaliers" in out
     assert "Budget prévu : 7\u202f200 → 9\u202f000" in out
-    assert "renuméroté : 3.3 « RESOUDRE LES OBSTACLES" in out
+    assert "renuméroté : 3.3 → 3.4 « RESOUDRE LES OBSTACLES" in out
 
 
 def test_unusable_file_is_exit_2(pair, cli, tmp_path):
