@@ -64,6 +64,11 @@ _RULES = [
     Rule("duplicate-action", "warning", "Action en double",
          "L'action « {label} » figure déjà sous {code} (ligne {first_row}) : supprimez le "
          "doublon ou précisez le libellé."),
+    Rule("history-value", "warning", "Historique illisible",
+         "Onglet Historique : {detail}"),
+    Rule("history-order", "info", "Historique dans le désordre",
+         "Onglet Historique : la situation du {date} vient après celle du {previous} ; motxl "
+         "remet les lignes dans l'ordre des dates à la prochaine actualisation."),
     Rule("blank-row", "info", "Ligne vide",
          "{what} : sans effet sur les calculs, à supprimer si ce n'est pas voulu."),
 ]

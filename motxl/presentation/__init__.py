@@ -18,14 +18,18 @@ __all__ = ["build_tabs", "OWN_TABS", "SYNTHESE", "SUIVI", "CONTROLES", "TabSpec"
 
 def build_tabs(programme: Programme, report: ValidationReport, rollup: Rollup, *,
                now: dt.datetime | None = None, source_name: str = "",
-               title_prefix: str = "") -> list[TabSpec]:
-    """[Synthèse, Suivi, Contrôles] for a programme (or a group of it, with a title prefix)."""
+               title_prefix: str = "", history=None) -> list[TabSpec]:
+    """[Synthèse, Suivi, Contrôles] for a programme (or a group of it, with a title prefix).
+
+    ``history``: the situations recorded so far, (date, total figures) in date order, for the
+    Synthèse's chart « Consommation dans le temps »."""
     now = (now or dt.datetime.now()).replace(second=0, microsecond=0)
     source_name = source_name or programme.source
     year = f" {programme.year}" if programme.year else ""
     base = f"{title_prefix}Programme de travail{year}"
     return [
-        synthese_tab(rollup, now=now, source_name=source_name, title=f"{base} — Synthèse"),
+        synthese_tab(rollup, now=now, source_name=source_name, title=f"{base} — Synthèse",
+                     history=history),
         suivi_tab(programme, now=now, source_name=source_name,
                   title=f"{base} — Suivi des actions"),
         controles_tab(report, now=now, source_name=source_name, title=f"{base} — Contrôles"),

@@ -34,7 +34,7 @@ def _funding_split(level: LevelFigures) -> list:
 
 
 def synthese_tab(rollup: Rollup, *, now: dt.datetime, source_name: str,
-                 title: str = "Programme de travail — Synthèse") -> TabSpec:
+                 title: str = "Programme de travail — Synthèse", history=None) -> TabSpec:
     spec = TabSpec(SYNTHESE, tab_color="2F5597")
     b = TabBuilder(spec)
     split_headers = [f"{f} (€)" for f in FUNDINGS]  # planned euros by funding
@@ -61,6 +61,11 @@ def synthese_tab(rollup: Rollup, *, now: dt.datetime, source_name: str,
         b.skip()
         _charts(spec, b.row, axes_area, rollup)
         b.skip(CHART_ROWS)
+
+    if history:  # the situations recorded in Historique (motxl.presentation.history)
+        from motxl.presentation.history import add_consumption_chart
+
+        add_consumption_chart(spec, b, history)
 
     # 2. Axis rows with their objectives beneath.
     b.skip()

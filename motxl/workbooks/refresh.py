@@ -39,9 +39,10 @@ class RefreshResult:
 
 
 def _own_tab_names() -> tuple[str, ...]:
+    from motxl.core.history import HISTORIQUE
     from motxl.presentation.names import OWN_TABS
 
-    return OWN_TABS
+    return (*OWN_TABS, HISTORIQUE)
 
 
 def refresh_file(path: str | Path, *, sheet: str | None = None, output: str | Path | None = None,
@@ -68,7 +69,12 @@ def refresh_file(path: str | Path, *, sheet: str | None = None, output: str | Pa
                          "« Programme »).")
     report = validate(programme)
     rollup = roll_up(programme)
-    tabs = build_tabs(programme, report, rollup, now=now, source_name=source.name)
+    from motxl.workbooks.history import record_situation  # the Historique sheet
+
+    history = record_situation(source, rollup, now or dt.datetime.now())
+    report = history.with_findings(report)
+    tabs = build_tabs(programme, report, rollup, now=now, source_name=source.name,
+                      history=history.situations()) + [history.tab]
 
     existing = _sheet_names(source)
     tabs = [_renamed(spec, existing) for spec in tabs]
@@ -84,7 +90,7 @@ def refresh_file(path: str | Path, *, sheet: str | None = None, output: str | Pa
             created[:] = splice_tabs(source, rendered, temp, written).created
 
     backup = save_workbook_atomically(target, write, backup=True, before=source,
-                                      own_sheets=set(written))
+                                      own_sheets=set(written), history_dropped=history.replaced)
     return RefreshResult(source=source, path=target, backup=backup, sheets=written,
                          created=created, counts=dict(report.counts),
                          actions=len(programme.actions),

@@ -1,0 +1,67 @@
+"""The Historique tab (the situations recorded at each refresh) and the Synthèse's chart
+« Consommation dans le temps » drawn from it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Sequence
+
+from motxl.core.history import HEADER, HISTORIQUE
+from motxl.presentation.builder import TabBuilder
+from motxl.presentation.spec import Area, Chart, PrintSetup, Series, Table, TabSpec
+
+WIDTHS = [14, 17, 8, 60, 10, 12, 12, 15, 15]
+STYLES = {0: "date", 1: "datetime", 2: "center", 3: "text", 4: "integer", 5: "days", 6: "days",
+          7: "euro", 8: "euro"}
+NOTE = ("Une ligne par axe et une ligne « Total » à chaque actualisation de la synthèse. Une "
+        "nouvelle actualisation pour la même date de situation remplace les lignes de cette "
+        "date ; les autres lignes sont toujours conservées. Vous pouvez modifier ou supprimer "
+        "des lignes.")
+#: Rows above the header: title, note, blank. The reader finds the header wherever it is.
+HEADER_ROW = 3
+MIN_SITUATIONS = 2  # the chart needs at least two points in time
+
+
+def historique_tab(rows: Sequence[Sequence[Any]]) -> TabSpec:
+    spec = TabSpec(HISTORIQUE, tab_color="806000")
+    b = TabBuilder(spec)
+    width = len(HEADER)
+    b.line(["Programme de travail — Historique des situations"], "title", merge_to=width - 1)
+    b.line([NOTE], "note", merge_to=width - 1)
+    spec.row_heights[1] = 30
+    b.skip()
+    widest = max([width, *(len(r) for r in rows)])
+    header = list(HEADER) + [f"Colonne {k + 1}" for k in range(width, widest)]
+    area = b.table(header, [list(r) + [None] * (widest - len(r)) for r in rows])
+    b.column_styles(area, STYLES)
+    if rows:
+        spec.tables.append(Table(area, "Historique_situations"))
+    spec.column_widths = dict(enumerate(WIDTHS))
+    spec.freeze = (area.first_row + 1, 0)
+    spec.print_setup = PrintSetup(repeat_rows=(area.first_row, area.first_row))
+    return spec
+
+
+def add_consumption_chart(spec: TabSpec, b: TabBuilder,
+                          situations: Sequence[tuple[dt.date, dict[str, float]]]) -> None:
+    """A small table (date, euros planned and spent, days planned and spent) and a column
+    chart of it, at the builder's row; nothing below two situations."""
+    if len(situations) < MIN_SITUATIONS:
+        return
+    b.skip()
+    b.line(["Consommation dans le temps"], "section")
+    area = b.table(["Situation", "Budget prévu (€)", "Dépensé (€)", "Jours prévus",
+                    "Jours réalisés"],
+                   [[date, f.get("budget_planned", 0.0), f.get("spent_actual", 0.0),
+                     f.get("days_planned", 0.0), f.get("days_actual", 0.0)]
+                    for date, f in situations])
+    b.column_styles(area, {0: "date", 1: "euro", 2: "euro", 3: "days", 4: "days"})
+    first, last = area.first_row + 1, area.last_row
+    categories = Area(first, 0, last, 0)
+    b.skip()
+    spec.charts.append(Chart(
+        kind="column", title="Consommation dans le temps (€)",
+        series=(Series("Budget prévu", categories, Area(first, 1, last, 1), "2F5597"),
+                Series("Dépensé", categories, Area(first, 2, last, 2), "ED7D31")),
+        anchor=(b.row, 1), width_px=560, height_px=300, number_format='#,##0 "€"'))
+    b.skip(16)
