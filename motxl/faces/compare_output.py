@@ -71,3 +71,52 @@ def print_changes(changes: Changes, console: Console | None = None) -> None:
                 assert side is not None
                 text = f"{side.code} « {side.label} »"
             console.print(plain(f"  {HEADING_STATUS_FR[h.status]} : {text}"))
+
+
+def print_history(path, history, console: Console | None = None) -> None:
+    """The Historique sheet: one table row per situation and axis, then the findings."""
+    from motxl.core.history import HISTORIQUE, TOTAL
+
+    console = console or Console(highlight=False)
+    if not history.found:
+        console.print(plain(f"{path.name} n'a pas encore d'onglet « {HISTORIQUE} » : chaque "
+                            "actualisation (motxl refresh ou bouton « Actualiser la synthèse ») "
+                            "y enregistre la situation."))
+        return
+    console.print(plain(f"Historique des situations ({path.name})"))
+    by_date: dict = {}
+    for entry in history.entries:
+        if entry.parsed is not None:
+            by_date.setdefault(entry.parsed.date, []).append(entry.parsed)
+    for date, rows in sorted(by_date.items()):
+        refreshed = max((r.refreshed for r in rows if r.refreshed), default=None)
+        when = f" (actualisée le {refreshed:%d/%m/%Y à %H:%M})" if refreshed else ""
+        table = Table(title=f"Situation au {date:%d/%m/%Y}{when}", title_justify="left",
+                      box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True,
+                      padding=(0, 1))
+        for name in ("Axe", "Actions", "J. prévus", "J. réalisés", "Budget", "Dépensé",
+                     "Taux"):
+            table.add_column(name, justify="left" if name == "Axe" else "right",
+                             no_wrap=True)
+        for row in rows:
+            f = row.figures
+            rate = f"{f['spent_actual'] / f['budget_planned']:.0%}".replace("%", " %") \
+                if f["budget_planned"] else ""
+            table.add_row(plain(row.axis if row.axis == TOTAL else f"Axe {row.axis}"),
+                          f"{f['actions']:.0f}", _days(f["days_planned"]),
+                          _days(f["days_actual"]), _euros(f["budget_planned"]),
+                          _euros(f["spent_actual"]), rate,
+                          style="bold" if row.axis == TOTAL else None)
+        console.print(table)
+    dates = {e.parsed.date for e in history.entries if e.parsed is not None}
+    console.print(f"{len(dates)} situation(s).")
+    for finding in history.findings:
+        console.print(plain(f"{finding.cell} : {finding.message}"), style="yellow")
+
+
+def _days(value: float) -> str:
+    return f"{value:,.1f}".replace(",", "\u202f").replace(".", ",")
+
+
+def _euros(value: float) -> str:
+    return f"{value:,.0f} €".replace(",", "\u202f")
