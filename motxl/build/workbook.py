@@ -72,11 +72,13 @@ SHEETS = ((PROGRAMME, "Programme"), (SYNTHESE, "Synthese"), (SUIVI, "Suivi"),
           (CONTROLES, "Controles"), (MODE_EMPLOI, "ModeEmploi"), (XLWINGS_CONF, "XlwingsConf"))
 #: The buttons above the header: (macro, caption, width in pixels).
 BUTTONS = (("Valider", "Valider", 110), ("ActualiserSynthese", "Actualiser la synthèse", 170),
-           ("Diagnostic", "Diagnostic", 110))
+           ("Comparer", "Comparer…", 110), ("Diagnostic", "Diagnostic", 110))
 #: The Python function each macro runs (motxl/vba/motxl.bas says the same).
 MACRO_CALLS = {"Valider": "import motxl.faces.excel; motxl.faces.excel.validate()",
                "ActualiserSynthese": "import motxl.faces.excel; motxl.faces.excel.refresh_summary()",
                "Diagnostic": "import motxl.faces.excel; motxl.faces.excel.diagnose()"}
+#: Comparer's call ends with the chosen path as character codes, built in VBA at each click.
+COMPARE_CALL = "import motxl.faces.excel; motxl.faces.excel.compare_with("
 BUTTON_ROW, NOTE_ROW = 1, 2  # sheet rows (blank in the seed)
 NOTE = ("Attention : les chiffres des colonnes C à K (responsables, financements, jours, "
         "budgets, dépenses, statuts, échéances, commentaires) sont des EXEMPLES fictifs, à "

@@ -33,6 +33,32 @@ Public Sub Diagnostic()
     If RunPython("import motxl.faces.excel; motxl.faces.excel.diagnose()") = -1 Then Conseiller
 End Sub
 
+' Button "Comparer...": asks for the earlier version of the programme (Excel's file dialog) and
+' writes the Comparaison sheet. The path goes to Python as character codes (digits and commas:
+' nothing to escape on the command line, see motxl.faces.excel).
+Public Sub Comparer()
+    Dim chemin As Variant
+#If Mac Then
+    chemin = Application.GetOpenFilename()
+#Else
+    chemin = Application.GetOpenFilename("Classeurs Excel (*.xlsx;*.xlsm),*.xlsx;*.xlsm", , _
+        "Choisir l'ancienne version du programme")
+#End If
+    If VarType(chemin) = vbBoolean Then Exit Sub
+    If RunPython("import motxl.faces.excel; motxl.faces.excel.compare_with(" & _
+        CodesDe(CStr(chemin)) & ")") = -1 Then Conseiller
+End Sub
+
+' "C:\a" -> "67,58,92,97": the UTF-16 code of each character.
+Private Function CodesDe(texte As String) As String
+    Dim i As Long, codes As String
+    For i = 1 To Len(texte)
+        If i > 1 Then codes = codes & ","
+        codes = codes & CStr(AscW(Mid$(texte, i, 1)) And &HFFFF&)
+    Next i
+    CodesDe = codes
+End Function
+
 Private Sub Conseiller()
     MsgBox CONSEIL, vbExclamation, "motxl"
 End Sub

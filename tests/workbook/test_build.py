@@ -177,12 +177,12 @@ def test_heading_rows_styled_apart(book):
 def test_buttons_bound_to_their_macros():
     vml = part("xl/drawings/vmlDrawing1.vml")
     assert re.findall(r"<x:FmlaMacro>\[0\]!(\w+)</x:FmlaMacro>", vml) == [
-        "Valider", "ActualiserSynthese", "Diagnostic"]
-    for caption in ("Valider", "Actualiser la synthèse", "Diagnostic"):
+        "Valider", "ActualiserSynthese", "Comparer", "Diagnostic"]
+    for caption in ("Valider", "Actualiser la synthèse", "Comparer…", "Diagnostic"):
         assert f">{caption}<" in vml
     anchors = [[int(n) for n in a.split(",")]
                for a in re.findall(r"<x:Anchor>([^<]*)</x:Anchor>", vml)]
-    assert len(anchors) == 3
+    assert len(anchors) == 4
     assert all(a[2] == 0 and a[6] == 0 for a in anchors)  # top and bottom in row 1
 
 
@@ -266,6 +266,10 @@ def test_olevba_lists_every_module_and_the_three_macros():
         body = re.search(rf"Public Sub {macro}\(\)\r?\n(.*?)End Sub", motxl_code, re.S)
         assert body, macro
         assert f'RunPython("{call}")' in body.group(1)
+    comparer = re.search(r"Public Sub Comparer\(\)\r?\n(.*?)End Sub", motxl_code, re.S)
+    assert comparer and "Application.GetOpenFilename(" in comparer.group(1)
+    assert f'RunPython("{build.COMPARE_CALL}" & _' in comparer.group(1)
+    assert "CodesDe(CStr(chemin)) & \")\")" in comparer.group(1)
     assert "Function RunPython" in modules["xlwings.bas"]
     assert modules["motxl.bas"].replace("\r\n", "\n") == \
         (ROOT / "motxl" / "vba" / "motxl.bas").read_text(encoding="utf-8")
