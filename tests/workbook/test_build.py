@@ -31,8 +31,10 @@ SOURCE = ROOT / "workbook" / "source"
 SEED_SHA256 = "9a09f8d7a008e8d6c301260f1dd0f17b521f7990d68d4a858e78e3e0027f4632"
 SEED_WARNINGS = {("label-markup", "B103"), ("label-markup", "B106"), ("label-markup", "B121"),
                  ("label-markup", "B122"), ("code-trailing-dot", "A112")}
-SHEETS = ["Programme", "Synthèse", "Suivi", "Contrôles", "Mode d'emploi", "xlwings.conf"]
-CODE_NAMES = ["Programme", "Synthese", "Suivi", "Controles", "ModeEmploi", "XlwingsConf"]
+SHEETS = ["Programme", "Synthèse", "Suivi", "Contrôles", "Historique", "Mode d'emploi",
+          "xlwings.conf"]
+CODE_NAMES = ["Programme", "Synthese", "Suivi", "Controles", "Historique", "ModeEmploi",
+              "XlwingsConf"]
 
 
 @pytest.fixture(scope="module")
