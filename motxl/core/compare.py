@@ -107,7 +107,7 @@ class Changes:
 
     @property
     def counts(self) -> dict[str, int]:
-        counts = dict.fromkeys(STATUSES, 0)
+        counts: dict[str, int] = dict.fromkeys(STATUSES, 0)
         for change in self.actions:
             counts[change.status] += 1
         return counts

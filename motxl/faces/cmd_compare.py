@@ -74,6 +74,9 @@ def write_comparison(changes, output: Path, now: dt.datetime | None = None) -> N
 
     now = (now or dt.datetime.now()).replace(second=0, microsecond=0)
     tab = comparaison_tab(changes, now=now)
-    save_workbook_atomically(output, lambda temp: render_workbook(
-        temp, [tab], created=now, properties={"title": "Comparaison de deux versions"}),
-        backup=False)
+
+    def write(temp: Path) -> None:
+        render_workbook(temp, [tab], created=now,
+                        properties={"title": "Comparaison de deux versions"})
+
+    save_workbook_atomically(output, write, backup=False)
