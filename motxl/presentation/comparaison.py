@@ -47,7 +47,7 @@ LIST_HEADER = ["Code", "Libellé", "Ancien code", "Similarité", "Jours prévus 
 LIST_STYLES = {1: "text", 3: "percent", 4: "days", 5: "days", 6: "euro", 7: "euro", 8: "euro",
                9: "euro", 11: "text", 12: "text"}
 SHOWN_FIELDS = {"label", "days_planned", "budget_planned", "spent_actual"}  # in their columns
-WIDTHS = [11, 50, 11, 11, 12, 12, 13, 13, 12, 12, 11, 40, 40]
+WIDTHS = [14, 50, 11, 11, 12, 12, 13, 13, 12, 12, 11, 40, 40]
 
 
 def version_line(label: str, changes_side) -> str:

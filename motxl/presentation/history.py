@@ -52,10 +52,12 @@ def add_consumption_chart(spec: TabSpec, b: TabBuilder,
     b.line(["Consommation dans le temps"], "section")
     area = b.table(["Situation", "Budget prévu (€)", "Dépensé (€)", "Jours prévus",
                     "Jours réalisés"],
-                   [[date, f.get("budget_planned", 0.0), f.get("spent_actual", 0.0),
+                   # dates as text: the chart's categories, one bar group per situation
+                   # (a date axis would spread them over the calendar)
+                   [[f"{date:%d/%m/%Y}", f.get("budget_planned", 0.0), f.get("spent_actual", 0.0),
                      f.get("days_planned", 0.0), f.get("days_actual", 0.0)]
                     for date, f in situations])
-    b.column_styles(area, {0: "date", 1: "euro", 2: "euro", 3: "days", 4: "days"})
+    b.column_styles(area, {0: "center", 1: "euro", 2: "euro", 3: "days", 4: "days"})
     first, last = area.first_row + 1, area.last_row
     categories = Area(first, 0, last, 0)
     b.skip()

@@ -125,3 +125,39 @@ def test_unusable_file_is_exit_2(pair, cli, tmp_path):
     assert cli("compare", bad, old).code == 2
     assert cli("compare", old, old, "-o", tmp_path / "out.csv").code == 2
     assert not (tmp_path / "out.csv").exists()
+
+
+def test_comparison_workbook(pair, cli, tmp_path):
+    version, old, new = pair
+    # The old version on a sheet of another name, as last year's file may have it.
+    from motxl.workbooks.writing import save_sheets
+
+    renamed = tmp_path / "2022.xlsx"
+    save_sheets(renamed, {"Notes": [["rien"]], "Prog 2022": version.old_rows})
+    out = tmp_path / "comparaison.xlsx"
+    result = cli("compare", renamed, new, "--sheet-old", "Prog 2022", "-o", out)
+    assert result.code == 0, result.err
+    assert f"Comparaison écrite dans {out}." in result.out
+
+    import openpyxl
+
+    book = openpyxl.load_workbook(out)
+    sheet = book["Comparaison"]
+    assert book.sheetnames == ["Comparaison"]
+    assert sorted(sheet.tables) == ["Comparaison_added", "Comparaison_changed",
+                                    "Comparaison_moved", "Comparaison_relabelled",
+                                    "Comparaison_removed", "Comparaison_rubriques"]
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    counts = {r[0]: r[1] for r in rows if r[0] in ("Inchangées", "Ajoutées", "Supprimées",
+                                                   "Déplacées", "Reformulées", "Modifiées")}
+    assert counts == {"Inchangées": len(version.unchanged()), "Modifiées": 2,
+                      "Déplacées": counts["Déplacées"], "Reformulées": 2, "Ajoutées": 2,
+                      "Supprimées": 2}
+    added = sheet.tables["Comparaison_added"].ref
+    first, last = added.split(":")
+    labels = [sheet[f"B{r}"].value for r in range(int(first[1:]) + 1, int(last[1:]) + 1)]
+    assert sorted(labels) == sorted(version.expected.added)
+    axis_3 = next(r for r in rows if r[0] == "Axe 3")
+    assert axis_3[2:5] == [28, 28, 0]  # actions: old, new, difference (one out, one in)
+    assert sheet.print_title_rows == "$1:$1"
+    assert "2022.xlsx" in rows[1][0] and "Prog 2022" in rows[1][0]
