@@ -15,6 +15,8 @@ deterministic, and done in stages; each stage only sees what earlier stages left
    sheet order), each action at most once: *relabelled*.
 4. **fuzzy, any code**: the same with ``MOVE_THRESHOLD`` (stricter: a moved *and* reworded
    action has less to vouch for it): *moved*, with the label among its changes.
+   In both fuzzy stages each old action keeps its ``TOP_CANDIDATES`` best candidates, and
+   scores are computed by blocks of ``MAX_CROSS_PAIRS`` at most (bounded memory).
 5. What is left is *removed* (old) or *added* (new).
 
 Headings (axes, objectives, sub-objectives) go through the same stages, level by level:
@@ -48,6 +50,9 @@ MOVE_THRESHOLD = 85.0
 #: Above this many candidate pairs the fourth stage compares only within the same axis (it is
 #: the only stage whose cost grows as old × new: 10,000 unmatched on each side is 10^8 pairs).
 MAX_CROSS_PAIRS = 4_000_000
+#: Candidates kept per old action in the fuzzy stages (best scores): bounds the work when many
+#: labels look alike (two programmes whose labels all follow one pattern).
+TOP_CANDIDATES = 5
 DELTA_FIELDS = ("actions", "days_planned", "budget_planned")
 
 
@@ -211,12 +216,22 @@ def _best_pairs(old: list[int], new: list[int], old_text: list[str], new_text: l
     for olds, news in groups.values():
         if not olds or not news:
             continue
-        scores = process.cdist([old_text[i] for i in olds], [new_text[j] for j in news],
-                               scorer=fuzz.ratio, score_cutoff=threshold, dtype=np.float32,
-                               workers=-1)
-        rows, cols = np.nonzero(scores >= threshold)
-        for r, c in zip(rows.tolist(), cols.tolist()):
-            candidates.append((-float(scores[r, c]), olds[r], news[c]))
+        choices = [new_text[j] for j in news]
+        keep = min(TOP_CANDIDATES, len(news))
+        step = max(1, MAX_CROSS_PAIRS // len(news))  # bounded memory: a block of old rows
+        for start in range(0, len(olds), step):
+            block = olds[start:start + step]
+            scores = process.cdist([old_text[i] for i in block], choices, scorer=fuzz.ratio,
+                                   score_cutoff=threshold, dtype=np.float32, workers=-1)
+            if keep < len(news):  # each old action keeps its best few candidates
+                best = np.argpartition(-scores, keep - 1, axis=1)[:, :keep]
+            else:
+                best = np.broadcast_to(np.arange(len(news)), scores.shape)
+            for r, columns in enumerate(best.tolist()):
+                row = scores[r]
+                for c in columns:
+                    if row[c] >= threshold:
+                        candidates.append((-float(row[c]), block[r], news[c]))
     candidates.sort()
     used_old: set[int] = set()
     used_new: set[int] = set()
