@@ -59,6 +59,7 @@ class History:
     entries: list[Entry] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     found: bool = False  # the sheet exists
+    extra_header: list[Any] = field(default_factory=list)  # the user's columns after ours
 
     def situations(self) -> list[tuple[dt.date, dict[str, float]]]:
         """(date, total figures) per situation date, in date order (the last Total row of a
@@ -97,6 +98,8 @@ def parse_history(rows: Sequence[Sequence[Any]], first_row: int = 1,
     header_at = next((k for k, r in enumerate(rows[:HEADER_SEARCH_ROWS])
                       if r and isinstance(r[0], str) and fold(r[0]) == fold(HEADER[0])), None)
     start = header_at + 1 if header_at is not None else 0
+    if header_at is not None:
+        history.extra_header = list(rows[header_at][len(HEADER):])
     if header_at is None and any(any(v not in (None, "") for v in r) for r in rows):
         history.findings.append(_finding("history-value", first_row, 0, detail=(
             f"l'en-tête « {HEADER[0]} » est introuvable : les lignes sont conservées telles "
@@ -172,7 +175,7 @@ def merge(history: History, new_rows: list[list[Any]], date: dt.date) -> Merged:
     kept: list[tuple[dt.date, int, list[Any]]] = []
     unread: list[list[Any]] = []
     replaced: list[list[Any]] = []
-    merged = History(found=True)
+    merged = History(found=True, extra_header=list(history.extra_header))
     for k, entry in enumerate(history.entries):
         if entry.parsed is None:
             unread.append(entry.values)

@@ -22,7 +22,8 @@ HEADER_ROW = 3
 MIN_SITUATIONS = 2  # the chart needs at least two points in time
 
 
-def historique_tab(rows: Sequence[Sequence[Any]]) -> TabSpec:
+def historique_tab(rows: Sequence[Sequence[Any]], extra_header: Sequence[Any] = ()) -> TabSpec:
+    """The tab; ``extra_header``: the titles of the user's own columns after motxl's."""
     spec = TabSpec(HISTORIQUE, tab_color="806000")
     b = TabBuilder(spec)
     width = len(HEADER)
@@ -30,8 +31,12 @@ def historique_tab(rows: Sequence[Sequence[Any]]) -> TabSpec:
     b.line([NOTE], "note", merge_to=width - 1)
     spec.row_heights[1] = 30
     b.skip()
-    widest = max([width, *(len(r) for r in rows)])
-    header = list(HEADER) + [f"Colonne {k + 1}" for k in range(width, widest)]
+    widest = max([width + len(extra_header), *(len(r) for r in rows)])
+    header = list(HEADER)
+    for k in range(width, widest):  # table titles must be distinct, non-empty texts
+        title = extra_header[k - width] if k - width < len(extra_header) else None
+        text = "" if title is None else str(title).strip()
+        header.append(text if text and text not in header else f"Colonne {k + 1}")
     area = b.table(header, [list(r) + [None] * (widest - len(r)) for r in rows])
     b.column_styles(area, STYLES)
     if rows:

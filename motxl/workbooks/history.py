@@ -79,7 +79,8 @@ def update_history(old: History, rollup: Rollup, now: dt.datetime) -> HistoryUpd
     refreshed = now.replace(second=0, microsecond=0)
     date = situation_date(now)
     merged = merge(old, situation_rows(rollup, date, refreshed), date)
-    return HistoryUpdate(historique_tab(merged.rows), merged.history, merged.replaced,
+    return HistoryUpdate(historique_tab(merged.rows, old.extra_header), merged.history,
+                         merged.replaced,
                          list(old.findings))
 
 

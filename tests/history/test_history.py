@@ -123,7 +123,8 @@ def test_user_edits_and_deletions_are_kept(programme):
     sheet = workbook["Historique"]
     header = next(c.row for c in sheet["A"] if c.value == "Date de situation")
     sheet.cell(row=header + 2, column=4).value = "Axe 2 (libellé corrigé à la main)"
-    sheet.cell(row=header + 1, column=10).value = "note de la directrice"  # a column of her own
+    sheet.cell(row=header, column=10).value = "Remarques"  # a column of her own
+    sheet.cell(row=header + 1, column=10).value = "note de la directrice"
     sheet.delete_rows(header + 3)  # the March row of axis 3
     workbook.save(path)
     edited = history_rows(path)
@@ -133,6 +134,9 @@ def test_user_edits_and_deletions_are_kept(programme):
     assert len(after) == len(edited) + 4
     assert after[:len(edited)] == edited  # each row exactly as the user left it
     assert after[0][9] == "note de la directrice"
+    workbook = openpyxl.load_workbook(path)
+    assert workbook["Historique"].cell(row=header, column=10).value == "Remarques"
+    workbook.close()
     assert after[1][3] == "Axe 2 (libellé corrigé à la main)"
     assert [r[2] for r in after[:3]] == ["1", "2", "Total"]
 
