@@ -38,7 +38,7 @@ def test_every_action_gets_the_status_of_its_edit(pair):
     added = [c.new.label for c in changes.actions if c.status == "added"]
     assert sorted(added) == sorted(expected.added)
     counts = changes.counts
-    assert counts["removed"] == 2 and counts["relabelled"] == 2 and counts["changed"] == 2
+    assert counts["removed"] == 3 and counts["relabelled"] == 2 and counts["changed"] == 2
     assert counts["moved"] == 2 + len([i for i, code in expected.new_codes.items()
                                       if i not in (66, 59)])
     assert counts["unchanged"] == len(version.unchanged())
@@ -69,7 +69,7 @@ def test_json_shape_and_deltas(pair, cli):
     data = json.loads(result.out)
     assert data["old"] == {"source": str(old), "sheet": "Programme", "year": 2023,
                            "actions": 83}
-    assert data["new"]["actions"] == 83 - 2 + 2
+    assert data["new"]["actions"] == 83 - 3 + 2
     assert set(data["counts"]) == {"unchanged", "changed", "moved", "relabelled", "added",
                                    "removed"}
     relabelled = [a for a in data["actions"] if a["status"] == "relabelled"]
@@ -89,18 +89,19 @@ def test_json_shape_and_deltas(pair, cli):
     new_rows = version.new_rows()
     totals = data["deltas"]["totals"]
     assert totals["old"]["budget_planned"] == sum(r[5] or 0 for r in old_rows)
-    delta = (9000 - 7200) - version.old(44)[5] - version.old(111)[5] + 3000 + 2400
+    delta = (9000 - 7200) - version.old(44)[5] - version.old(111)[5] - version.old(14)[5] \
+        + 3000 + 2400
     assert totals["new"]["budget_planned"] - totals["old"]["budget_planned"] == delta
     axis1 = next(a for a in data["deltas"]["axes"] if a["code"] == "1")
-    assert axis1["new"]["actions"] - axis1["old"]["actions"] == 1 - 1  # one added, one removed
+    assert axis1["new"]["actions"] - axis1["old"]["actions"] == 1 - 2  # one added, two removed
     assert axis1["new"]["days_planned"] - axis1["old"]["days_planned"] == \
-        3 + 5 - version.old(44)[4]
+        3 + 5 - version.old(44)[4] - version.old(14)[4]
     fundings = {f["funding"]: f for f in data["deltas"]["fundings"]}
     # Axis 3 loses one action and gains one (both take the axis' funding, Sur-mesure).
     assert fundings["Sur-mesure"]["new"]["actions"] == fundings["Sur-mesure"]["old"]["actions"]
     assert fundings["Socle"]["new"]["budget_planned"] - fundings["Socle"]["old"][
-        "budget_planned"] == (9000 - 7200) - version.old(44)[5] + 3000
-    assert len(new_rows) == len(version.old_rows) - 2 + 4
+        "budget_planned"] == (9000 - 7200) - version.old(44)[5] - version.old(14)[5] + 3000
+    assert len(new_rows) == len(version.old_rows) - 2 - 2 + 4  # 2 actions, 1.1.3 and its action; 4 rows in
 
 
 def test_text_output_names_each_change(pair, cli):
@@ -108,7 +109,9 @@ def test_text_output_names_each_change(pair, cli):
     result = cli("compare", old, new)
     assert result.code == 0, result.err
     out = result.out
-    assert "ajoutées : 2" in out and "supprimées : 2" in out
+    assert "ajoutées : 2" in out and "supprimées : 3" in out
+    assert "renommé : 2.1.3 « Médiatisation des enjeux transfrontaliers » → 2.1.3" in out
+    assert "supprimé : 1.1.3 « Participation et animation" in out
     assert "Préparation d'un colloque sur les hôpitaux transfrontaliers" in out
     assert "Budget prévu : 7\u202f200 → 9\u202f000" in out
     assert "renuméroté : 3.3 → 3.4 « RESOUDRE LES OBSTACLES" in out
@@ -152,7 +155,7 @@ def test_comparison_workbook(pair, cli, tmp_path):
                                                    "Déplacées", "Reformulées", "Modifiées")}
     assert counts == {"Inchangées": len(version.unchanged()), "Modifiées": 2,
                       "Déplacées": counts["Déplacées"], "Reformulées": 2, "Ajoutées": 2,
-                      "Supprimées": 2}
+                      "Supprimées": 3}
     added = sheet.tables["Comparaison_added"].ref
     first, last = added.split(":")
     labels = [sheet[f"B{r}"].value for r in range(int(first[1:]) + 1, int(last[1:]) + 1)]

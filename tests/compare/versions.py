@@ -110,6 +110,21 @@ class Version:
                 else:
                     self.expected.headings[renamed] = "moved"
 
+    def rename_heading(self, code: str, label: str) -> None:
+        row = next(r for _, r in self.rows if r and r[CODE] is not None
+                   and _norm(r[CODE]) == code)
+        row[LABEL] = label
+        self.expected.headings[code] = "renamed"
+
+    def remove_heading(self, code: str) -> None:
+        """A sub-objective dropped with its actions."""
+        for tag, row in list(self.rows):
+            if row and row[CODE] is not None and _norm(row[CODE]) == code:
+                self.rows.remove((tag, row))
+                if tag is not None:
+                    self.expected.statuses[tag] = "removed"
+        self.expected.headings[code] = "removed"
+
     def insert_objective(self, before: str, code: str, label: str, sub_label: str,
                          action: str) -> None:
         at = next(i for i, (_, r) in enumerate(self.rows)
@@ -156,6 +171,8 @@ def edited_seed() -> Version:
     v.relabel(80, "Revue de presse et veille")
     v.change(17, budget_planned=9000, days_planned=15)
     v.change(22, person="Inès Garnier")
+    v.rename_heading("2.1.3", "Médiatisation des enjeux transfrontaliers et européens")
+    v.remove_heading("1.1.3")  # with its only action, row 14
     # Objectives 3.3 and 3.4 become 3.4 and 3.5; a new objective 3.3 comes before them.
     v.renumber("3.4", "3.5")
     v.renumber("3.3", "3.4")

@@ -135,7 +135,7 @@ def test_compare_button_writes_the_comparaison_tab(run, versions):
     assert book._sheet("Programme")._cells == programme_before
     alert, = book._app._alerts
     assert alert["mode"] == "info"
-    assert "2 ajoutées" in alert["prompt"] and "2 supprimées" in alert["prompt"]
+    assert "2 ajoutées" in alert["prompt"] and "3 supprimées" in alert["prompt"]
     assert "« ancien.xlsx » (ancienne version)" in alert["prompt"]
 
 
