@@ -21,7 +21,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Iterable, Literal
 
-from motxl.build.cfb import build_compound_file
+from motxl.build.cfb import Tree, build_compound_file
 from motxl.build.ovba_compression import compress
 
 __all__ = ["VbaModule", "build_vba_project", "encrypt_data", "module_text", "project_id_for"]
@@ -33,6 +33,7 @@ SYSKIND_WIN64 = 0x00000003
 VBA_PROJECT_STREAM = bytes([0xCC, 0x61, 0xFF, 0xFF, 0x00, 0x00, 0x00])
 WORKBOOK_BASE = "0{00020819-0000-0000-C000-000000000046}"
 SHEET_BASE = "0{00020820-0000-0000-C000-000000000046}"
+CLASS_BASE = "0{FCFB3D2A-A0FA-1068-A738-08002B3371B5}"
 REFERENCES = (
     ("stdole", r"*\G{00020430-0000-0000-C000-000000000046}#2.0#0#"
                r"C:\Windows\System32\stdole2.tlb#OLE Automation"),
@@ -46,19 +47,31 @@ _DOCUMENT_ATTRIBUTES = (
     "VB_GlobalNameSpace = False", "VB_Creatable = False", "VB_PredeclaredId = True",
     "VB_Exposed = True", "VB_TemplateDerived = False", "VB_Customizable = True",
 )
+#: The module-level attributes Excel stores for a class module, in its order, with the values
+#: it gives them when an exported ``.cls`` file does not say.
+_CLASS_ATTRIBUTES = (
+    ("VB_GlobalNameSpace", "False"), ("VB_Creatable", "False"),
+    ("VB_PredeclaredId", "False"), ("VB_Exposed", "False"),
+    ("VB_TemplateDerived", "False"), ("VB_Customizable", "False"),
+)
+_CLS_HEADER = re.compile(r"VERSION 1\.0 CLASS\nBEGIN\n(?:  [A-Za-z]+ = -?\d+[^\n]*\n)*END\n")
+_MODULE_ATTRIBUTE = re.compile(r"Attribute (VB_[A-Za-z]+) = (.*)\Z")
 
 
 @dataclass(frozen=True)
 class VbaModule:
-    """One module: ``standard`` (a .bas module) or ``document`` (ThisWorkbook or a sheet).
+    """One module: ``standard`` (a .bas module), ``class`` (a .cls module) or ``document``
+    (ThisWorkbook or a sheet).
 
     ``source`` is the code as the VBA editor shows it. A standard module may start with its
-    ``Attribute VB_Name`` line (as ``xlwings.bas`` does); a document module must not carry
-    ``Attribute`` lines, they are generated.
+    ``Attribute VB_Name`` line (as ``xlwings.bas`` does); a class module is the text of an
+    exported ``.cls`` file (its ``VERSION 1.0 CLASS`` / ``BEGIN`` … ``END`` header is the
+    export's, not stored); a document module must not carry ``Attribute`` lines, they are
+    generated.
     """
 
     name: str
-    kind: Literal["standard", "document"]
+    kind: Literal["standard", "class", "document"]
     source: str = ""
 
 
@@ -76,6 +89,8 @@ def module_text(module: VbaModule, workbook: bool = False) -> str:
             lines.insert(0, f'Attribute VB_Name = "{module.name}"')
         elif first.group(1) != module.name:
             raise ValueError(f"module {module.name!r}: source names itself {first.group(1)!r}")
+    elif module.kind == "class":
+        lines = _class_lines(module, lines)
     else:
         if lines and lines[0].startswith("Attribute VB_"):
             raise ValueError(f"document module {module.name!r}: Attribute lines are generated")
@@ -83,6 +98,31 @@ def module_text(module: VbaModule, workbook: bool = False) -> str:
         header = [f'Attribute VB_Name = "{module.name}"', f'Attribute VB_Base = "{base}"']
         lines[:0] = header + [f"Attribute {a}" for a in _DOCUMENT_ATTRIBUTES]
     return "".join(line + "\r\n" for line in lines)
+
+
+def _class_lines(module: VbaModule, lines: list[str]) -> list[str]:
+    """A class module's stored lines ([MS-OVBA] 2.3.4.3 with the attributes Excel writes):
+    VB_Name, VB_Base (the class GUID), the six flags, the file's other module attributes,
+    then the code. The ``.cls`` export header is dropped."""
+    text = "\n".join(lines) + "\n"
+    header = _CLS_HEADER.match(text)
+    if header:
+        lines = text[header.end():].split("\n")[:-1]
+    given: dict[str, str] = {}
+    others: list[str] = []
+    while lines and (match := _MODULE_ATTRIBUTE.match(lines[0])):
+        given[match.group(1)] = match.group(2)
+        if match.group(1) not in dict(_CLASS_ATTRIBUTES) | {"VB_Name": "", "VB_Base": ""}:
+            others.append(lines[0])
+        lines = lines[1:]
+    name = given.get("VB_Name", f'"{module.name}"')
+    if name != f'"{module.name}"':
+        raise ValueError(f"class module {module.name!r}: source names itself {name}")
+    if given.get("VB_Base", f'"{CLASS_BASE}"') != f'"{CLASS_BASE}"':
+        raise ValueError(f"class module {module.name!r}: VB_Base is not a class's")
+    head = [f'Attribute VB_Name = "{module.name}"', f'Attribute VB_Base = "{CLASS_BASE}"']
+    head += [f"Attribute {key} = {given.get(key, default)}" for key, default in _CLASS_ATTRIBUTES]
+    return head + others + lines
 
 
 def _mbcs(text: str, what: str) -> bytes:
@@ -131,6 +171,7 @@ def _dir_stream(project_name: str, modules: list[VbaModule]) -> bytes:
         out += _record(0x0031, struct.pack("<I", 0))  # MODULEOFFSET: source only
         out += _record(0x001E, struct.pack("<I", 0))  # MODULEHELPCONTEXT
         out += _record(0x002C, struct.pack("<H", 0xFFFF))  # MODULECOOKIE
+        # MODULETYPE: 0x0021 procedural; 0x0022 document, class or designer module
         out += struct.pack("<HI", 0x0021 if module.kind == "standard" else 0x0022, 0)
         out += struct.pack("<HI", 0x002B, 0)  # module terminator
     out += struct.pack("<HI", 0x0010, 0)  # dir terminator
@@ -165,8 +206,9 @@ def _project_stream(project_id: str, project_name: str, modules: list[VbaModule]
     dpb = protected("DPB", bytes([0x00]))  # no password (2.3.1.16)
     gc = protected("GC", bytes([0xFF]))  # visible (2.3.1.17)
     lines = [f'ID="{project_id}"']
-    for module in modules:
+    for module in modules:  # ProjectModule (2.3.1.3): Document=, Module= or Class=
         lines.append(f"Document={module.name}/&H00000000" if module.kind == "document"
+                     else f"Class={module.name}" if module.kind == "class"
                      else f"Module={module.name}")
     lines += [
         f'Name="{project_name}"',
@@ -201,7 +243,7 @@ def _validate(modules: list[VbaModule], project_name: str) -> None:
     for module in modules:
         if not isinstance(module, VbaModule):
             raise TypeError(f"expected VbaModule, got {type(module).__name__}")
-        if module.kind not in ("standard", "document"):
+        if module.kind not in ("standard", "class", "document"):
             raise ValueError(f"module {module.name!r}: unknown kind {module.kind!r}")
         if not _IDENTIFIER.match(module.name) or module.name.lower() == "dir":
             raise ValueError(f"invalid VBA module name: {module.name!r}")
@@ -228,7 +270,7 @@ def build_vba_project(modules: Iterable[VbaModule], project_name: str = "VBAProj
     _validate(modules, project_name)
     project_id = project_id_for(modules, project_name)
     first_document = next((m for m in modules if m.kind == "document"), None)
-    vba: dict[str, bytes] = {
+    vba: Tree = {
         "_VBA_PROJECT": VBA_PROJECT_STREAM,
         "dir": compress(_dir_stream(project_name, modules)),
     }

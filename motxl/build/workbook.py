@@ -6,7 +6,9 @@ Sources (all text, in the repository):
 * ``workbook/source/example-figures.tsv``: illustrative planning figures for the action rows,
   keyed by sheet row (written once by ``workbook/source/make_example_figures.py``);
 * ``motxl/vba/motxl.bas`` (the buttons' macros) and ``motxl/vba/xlwings.bas`` (xlwings'
-  standalone module, a verbatim copy of the pinned package's ``xlwings/xlwings.bas``).
+  standalone module, a verbatim copy of the pinned package's ``xlwings/xlwings.bas``), and
+  ``motxl/vba/Dictionary.cls`` (the class ``xlwings.bas`` uses on a Mac, a verbatim copy of the
+  pinned package's ``xlwings/addin/Dictionary.cls``).
 
 The VBA project is written from source by ``motxl.build.vba_project`` (source only: Office
 compiles it on open), with a document module for ``ThisWorkbook`` and for every sheet code
@@ -205,13 +207,17 @@ def programme_rows(seed_text: str, figures: dict[int, dict[str, Any]]) -> list[l
 
 
 def vba_modules(vba_dir: Path = VBA_DIR) -> list[VbaModule]:
-    """ThisWorkbook, one document module per sheet code name, then motxl and xlwings."""
+    """ThisWorkbook, one document module per sheet code name, then motxl, xlwings and the
+    Dictionary class xlwings needs on a Mac."""
     modules = [VbaModule("ThisWorkbook", "document")]
     modules += [VbaModule(code_name, "document") for _, code_name in SHEETS]
     modules.append(VbaModule("motxl", "standard",
                              (vba_dir / "motxl.bas").read_text(encoding="utf-8")))
     modules.append(VbaModule("xlwings", "standard",
                              (vba_dir / "xlwings.bas").read_bytes().decode("cp1252")))
+    # xlwings.bas uses this class under #If Mac (verbatim from the pinned xlwings' add-in)
+    modules.append(VbaModule("Dictionary", "class",
+                             (vba_dir / "Dictionary.cls").read_bytes().decode("cp1252")))
     return modules
 
 

@@ -38,9 +38,10 @@ def _now() -> dt.datetime:
 
 
 class _Outcome:
-    def __init__(self, message: str, mode: str = "info"):
+    def __init__(self, message: str, mode: str = "info", deferred: list | None = None):
         self.message = message
         self.mode = mode
+        self.deferred = deferred or []  # chart series for xlwings Lite (render_tab)
 
 
 # -- entry points ------------------------------------------------------------------------------
@@ -92,13 +93,23 @@ def _short(exc: BaseException) -> str:
 
 
 def _run(status: str, work: Callable[[object], _Outcome], *, quiet: bool = False) -> None:
-    """Run ``work(book)`` with screen updating off and a status bar; always end on a message."""
-    book = _caller_book()
+    """The button's frame around ``work`` for the book that called ``RunPython``."""
+    run_on(_caller_book(), status, work, quiet=quiet)
+
+
+def run_on(book, status: str, work: Callable[[object], _Outcome], *,
+           quiet: bool = False) -> _Outcome:
+    """Run ``work(book)`` with screen updating off and a status bar (where the engine has one);
+    always end on a message. Also the frame of the xlwings Lite scripts (motxl.faces.lite)."""
+    from motxl.render.xlwings_live import engine_of
+
     app = book.app
+    status_bar = engine_of(book).status_bar
     try:
         if not quiet:
             app.screen_updating = False
-            app.status_bar = status
+            if status_bar:
+                app.status_bar = status
         outcome = work(book)
     except MotxlError as exc:
         outcome = _Outcome(exc.message, "critical")
@@ -114,7 +125,8 @@ def _run(status: str, work: Callable[[object], _Outcome], *, quiet: bool = False
         try:
             if not quiet:
                 app.screen_updating = True
-            app.status_bar = False  # also clears the "Running..." xlwings shows on macOS
+            if status_bar:
+                app.status_bar = False  # also clears the "Running..." xlwings shows on macOS
         except Exception:  # noqa: BLE001 - Excel gone: nothing left to restore
             pass
     try:
@@ -123,6 +135,7 @@ def _run(status: str, work: Callable[[object], _Outcome], *, quiet: bool = False
         print(f"motxl : {outcome.message} (message non affiché : {_short(exc)})",
               file=sys.stderr)
         raise SystemExit(1) from None
+    return outcome
 
 
 # -- the work ----------------------------------------------------------------------------------
@@ -171,7 +184,7 @@ def _validate(book) -> _Outcome:
     sheet, programme, name = _read(book, sheets)
     report = check(programme)
     tab = _tabs(programme, report, name)[CONTROLES]
-    render_tab(sheets.get(CONTROLES, create=True), tab)
+    render_tab(sheets.get(CONTROLES, create=True), tab, engine=sheets.engine)
     first_error = next((f for f in report.findings if f.severity == "error"), None)
     sheet.activate()
     actions = f"{len(programme.actions)} actions contrôlées"
@@ -204,9 +217,12 @@ def _refresh(book) -> _Outcome:
     history = _history(sheets, rollup)
     report = history.with_findings(check(programme))
     tabs = _tabs(programme, report, name, rollup, history.situations())
+    deferred = []
     for tab_name in OWN_TABS:
-        render_tab(sheets.get(tab_name, create=True), tabs[tab_name])
-    render_tab(sheets.get(history.tab.name, create=True), history.tab)
+        deferred += render_tab(sheets.get(tab_name, create=True), tabs[tab_name],
+                               engine=sheets.engine)
+    deferred += render_tab(sheets.get(history.tab.name, create=True), history.tab,
+                           engine=sheets.engine)
     sheets.get(SYNTHESE).activate()
     totals = _totals_text(programme)
     message = (f"Synthèse actualisée : {totals}.\n\nOnglets « {SYNTHESE} », « Suivi », "
@@ -217,8 +233,8 @@ def _refresh(book) -> _Outcome:
     if not report.valid:
         return _Outcome(message + f"\n\nAttention : le programme a {report.counts['error']} "
                         "erreur(s) ; les montants illisibles ne sont pas comptés. Cliquez sur "
-                        "« Valider » pour les voir.", "critical")
-    return _Outcome(message)
+                        "« Valider » pour les voir.", "critical", deferred)
+    return _Outcome(message, deferred=deferred)
 
 
 def _history(sheets, rollup):
@@ -248,7 +264,8 @@ def _compare(book, other: str) -> _Outcome:
     _, programme, name = _read(book, sheets)
     older = read_programme(Path(other))
     changes = compare(older, programme)
-    render_tab(sheets.get(COMPARAISON, create=True), comparaison_tab(changes, now=_now()))
+    render_tab(sheets.get(COMPARAISON, create=True), comparaison_tab(changes, now=_now()),
+               engine=sheets.engine)
     sheets.get(COMPARAISON).activate()
     counts = changes.counts
     listed = ", ".join(f"{counts[s]} {STATUS_FR[s].lower()}" for s in STATUS_FR)
@@ -275,10 +292,19 @@ def _diagnose(book) -> _Outcome:
     import xlwings
 
     import motxl
-    from motxl.build.workbook import xlwings_bas_version
+    from motxl.render.xlwings_live import engine_of
 
     full, _ = _book_names(book)
     location = Path(motxl.__file__).resolve().parent
+    if engine_of(book).name == "remote":  # xlwings Lite: no macros, no local Python
+        return _Outcome("\n".join([
+            f"Python : {platform.python_version()} ({sys.platform}, dans xlwings Lite)",
+            f"motxl : {motxl.__version__}",
+            f"xlwings : {xlwings.__version__}",
+            f"Classeur : {full}",
+        ]))
+    from motxl.build.workbook import xlwings_bas_version  # not on xlwings Lite's path
+
     try:
         expected = xlwings_bas_version()
     except (OSError, MotxlError):
@@ -295,3 +321,12 @@ def _diagnose(book) -> _Outcome:
                      f"« python -m pip install xlwings=={expected} ».")
         mode = "critical"
     return _Outcome("\n".join(lines), mode)
+
+
+#: The work behind each button, for other faces (xlwings Lite: motxl.faces.lite):
+#: name → (status-bar text, work, quiet).
+BUTTON_WORK: dict[str, tuple[str, Callable[[object], _Outcome], bool]] = {
+    "validate": ("motxl : contrôle du programme en cours…", _validate, False),
+    "refresh_summary": ("motxl : actualisation de la synthèse en cours…", _refresh, False),
+    "diagnose": ("motxl : diagnostic…", _diagnose, True),
+}

@@ -14,8 +14,9 @@ number of rows:
 * widths and heights are grouped the same way; merges, conditional formats, tables and charts
   are one call or a few each, per item of the TabSpec (their number does not depend on rows).
 
-Only xlwings' public API is used (no ``.api``), and only the parts its Windows and macOS
-engines implement. What those engines lack is left to the workbook build, which sets it once
+Only xlwings' public API is used (no ``.api``), and only the parts its Windows, macOS and
+remote engines implement (the remote engine is the one behind xlwings Lite and xlwings Server:
+no multi-area addresses, no synchronous access to a chart's series; see ``Engine``). What those engines lack is left to the workbook build, which sets it once
 on the empty sheets and which ``sheet.clear()`` keeps: frozen panes, print set-up, tab colour.
 Also not drawn live: the ``indent`` and ``underline`` style properties and chart data labels.
 
@@ -50,13 +51,51 @@ _NEEDS_PREFIX = re.compile(r"^[=+\-@'#]|\d")
 _BOOLEANS = frozenset({"true", "false", "vrai", "faux"})
 
 
+# -- the engine -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Engine:
+    """What the xlwings engine behind a workbook can do, where engines differ.
+
+    ``multi_area``: ``range("A1:B2,D4:E5")`` reaches Excel whole (Windows' COM engine only:
+    xlwings' macOS engine keeps the first cell of such an address, the remote engine refuses
+    it). ``chart_series``: ``chart.series[i]`` works (desktop engines; the remote engine only
+    offers ``await chart.get_series()`` inside xlwings Lite). ``status_bar``: ``app.status_bar``
+    exists (not on the remote engine).
+    """
+
+    name: str
+    multi_area: bool
+    chart_series: bool
+    status_bar: bool
+
+
+def engine_of(book) -> Engine:
+    """The Engine of ``book`` (``book.app.engine.name``: ``excel`` or ``remote``)."""
+    name = str(book.app.engine.name)
+    if name == "remote":
+        return Engine(name, multi_area=False, chart_series=False, status_bar=False)
+    return Engine(name, multi_area=multi_area_default(), chart_series=True, status_bar=True)
+
+
+@dataclass
+class DeferredSeries:
+    """Series settings a chart could not take synchronously (remote engine): xlwings Lite
+    applies them after ``await chart.get_series()``."""
+
+    chart: Any
+    options: list[dict[str, Any]]
+
+
 # -- reading -----------------------------------------------------------------------------------
 
 class SheetFinder:
-    """The book's sheets by name, listed once (each ``sheet.name`` is a call to Excel)."""
+    """The book's sheets by name, listed once (each ``sheet.name`` is a call to Excel), and
+    the book's Engine."""
 
     def __init__(self, book):
         self.book = book
+        self.engine = engine_of(book)
         self.sheets = {sheet.name: sheet for sheet in book.sheets}
 
     def get(self, name: str, *, create: bool = False):
@@ -180,34 +219,26 @@ def addresses(parts: Sequence[str], multi_area: bool = True) -> list[str]:
     return chunks
 
 
+def _runs(numbers: Iterable[int]) -> list[tuple[int, int]]:
+    """Sorted distinct numbers → (first, last) of each run of consecutive ones."""
+    runs: list[tuple[int, int]] = []
+    for number in sorted(set(numbers)):
+        if runs and number == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], number)
+        else:
+            runs.append((number, number))
+    return runs
+
+
 def column_runs(columns: Iterable[int]) -> list[str]:
     """0-based columns → 'C:E'-style runs."""
-    cols = sorted(set(columns))
-    runs: list[str] = []
-    start = prev = None
-    for col in cols + [None]:
-        if col is not None and prev is not None and col == prev + 1:
-            prev = col
-            continue
-        if start is not None:
-            runs.append(f"{column_letter(start + 1)}:{column_letter(prev + 1)}")
-        start = prev = col
-    return runs
+    return [f"{column_letter(first + 1)}:{column_letter(last + 1)}"
+            for first, last in _runs(columns)]
 
 
 def row_runs(rows: Iterable[int]) -> list[str]:
     """0-based rows → '5:7'-style runs."""
-    nums = sorted(set(rows))
-    runs: list[str] = []
-    start = prev = None
-    for row in nums + [None]:
-        if row is not None and prev is not None and row == prev + 1:
-            prev = row
-            continue
-        if start is not None:
-            runs.append(f"{start + 1}:{prev + 1}")
-        start = prev = row
-    return runs
+    return [f"{first + 1}:{last + 1}" for first, last in _runs(rows)]
 
 
 # -- styles ------------------------------------------------------------------------------------
@@ -275,10 +306,13 @@ def apply_style(rng, style: Style) -> None:
 # -- the tab -----------------------------------------------------------------------------------
 
 def clear_sheet(sheet) -> None:
-    """Empty a tab but keep the sheet (and its code name): charts, tables, cells, formats."""
-    for chart in list(sheet.charts):
+    """Empty a tab but keep the sheet (and its code name): charts, tables, cells, formats.
+
+    Last first: the remote engine's charts and tables are positions in a list, which a
+    deletion shifts."""
+    for chart in reversed(list(sheet.charts)):
         chart.delete()
-    for table in list(sheet.tables):
+    for table in reversed(list(sheet.tables)):
         table.range.delete(shift="up")
     sheet.clear()
 
@@ -290,10 +324,14 @@ def multi_area_default() -> bool:
     return sys.platform != "darwin"
 
 
-def render_tab(sheet, spec: TabSpec, *, clear: bool = True,
-               multi_area: bool | None = None) -> None:
-    """Draw ``spec`` on ``sheet`` (cleared first)."""
-    multi = multi_area_default() if multi_area is None else multi_area
+def render_tab(sheet, spec: TabSpec, *, clear: bool = True, multi_area: bool | None = None,
+               engine: Engine | None = None) -> list[DeferredSeries]:
+    """Draw ``spec`` on ``sheet`` (cleared first); return the chart series settings the engine
+    could not take synchronously (none on the desktop engines)."""
+    if engine is None:
+        engine = Engine("excel", multi_area_default(), chart_series=True, status_bar=True)
+    multi = engine.multi_area if multi_area is None else multi_area
+    deferred: list[DeferredSeries] = []
     if clear:
         clear_sheet(sheet)
     _write_blocks(sheet, spec)
@@ -327,12 +365,15 @@ def render_tab(sheet, spec: TabSpec, *, clear: bool = True,
         sheet.tables.add(source=sheet.range(area.a1), name=table.name,
                          table_style_name=table.style)
     for chart in spec.charts:
-        _chart(sheet, chart)
+        late = _chart(sheet, chart, engine.chart_series)
+        if late is not None:
+            deferred.append(late)
     _sizes(sheet, spec, multi)
     if spec.selected is not None:
         row, col = spec.selected
         sheet.activate()
         sheet.range((row + 1, col + 1)).select()
+    return deferred
 
 
 def _write_blocks(sheet, spec: TabSpec) -> None:
@@ -379,11 +420,13 @@ def _sizes(sheet, spec: TabSpec, multi: bool) -> None:
             sheet.range(address).row_height = height
 
 
-def _chart(sheet, chart: Chart) -> None:
-    """One chart from its series' value areas, which xlwings needs side by side."""
+def _chart(sheet, chart: Chart, series_access: bool = True) -> DeferredSeries | None:
+    """One chart from its series' value areas, which xlwings needs side by side. Series names
+    and colours are set through ``chart.series[i]`` where the engine allows it, else returned
+    for later (the series are never indexed there)."""
     series = list(chart.series)
     if not series:
-        return
+        return None
     vertical = all(s.values.first_col == s.values.last_col for s in series) and not (
         len(series) == 1 and series[0].values.first_row == series[0].values.last_row)
     usable = [series[0]]
@@ -407,12 +450,16 @@ def _chart(sheet, chart: Chart) -> None:
         width=chart.width_px * POINTS_PER_PIXEL, height=chart.height_px * POINTS_PER_PIXEL)
     xl_chart.title = chart.title
     xl_chart.set_x_axis_values(sheet.range(usable[0].categories.a1))
-    chart_series = xl_chart.series
-    for index, s in enumerate(usable):
+    settings: list[dict[str, Any]] = []
+    for s in usable:
         options: dict[str, Any] = {"name": s.name}
         if s.color and chart.kind in ("column", "bar"):
             options["fill_color"] = "#" + s.color
-        chart_series[index].set(**options)
+        settings.append(options)
+    if series_access:
+        chart_series = xl_chart.series
+        for index, options in enumerate(settings):
+            chart_series[index].set(**options)
     if chart.kind in ("column", "bar"):
         if chart.number_format:
             xl_chart.value_axis.number_format = chart.number_format
@@ -422,3 +469,4 @@ def _chart(sheet, chart: Chart) -> None:
             xl_chart.legend.visible = False
     else:
         xl_chart.legend.position = "right"
+    return None if series_access else DeferredSeries(xl_chart, settings)

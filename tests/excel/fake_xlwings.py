@@ -109,14 +109,33 @@ def excel_stores(value: Any) -> Any:
 
 # -- application, book, sheets -----------------------------------------------------------------
 
+class FakeEngine:
+    REAL = "Engine"
+
+    def __init__(self, recorder: Recorder, name: str = "excel") -> None:
+        self._rec = recorder
+        self._name = name
+
+    @property
+    def name(self) -> str:
+        self._rec("engine", "get name")
+        return self._name
+
+
 class FakeApp:
     REAL = "App"
 
     def __init__(self, recorder: Recorder) -> None:
         self._rec = recorder
+        self._engine = FakeEngine(recorder)
         self._screen_updating = True
         self._status_bar: Any = False
         self._alerts: list[dict] = []
+
+    @property
+    def engine(self) -> FakeEngine:
+        self._rec("app", "get engine")
+        return self._engine
 
     @property
     def screen_updating(self) -> bool:
@@ -823,7 +842,7 @@ class FakeTable:
         return FakeRange(self._sheet, [self._area])
 
 
-FAKE_CLASSES = (FakeApp, FakeBook, FakeSheets, FakeSheet, FakeRange, FakeFont, FakeBorders,
+FAKE_CLASSES = (FakeEngine, FakeApp, FakeBook, FakeSheets, FakeSheet, FakeRange, FakeFont, FakeBorders,
                 FakeConditionalFormats, FakeCharts, FakeChart, FakeChartSeriesCollection,
                 FakeChartSeries, FakeChartAxis, FakeChartLegend, FakeTables, FakeTable)
 

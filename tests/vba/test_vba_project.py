@@ -243,7 +243,7 @@ def test_project_name_is_used() -> None:
     ([VbaModule("a" * 32, "standard")], "invalid VBA module name"),
     ([VbaModule("dir", "standard")], "invalid VBA module name"),
     ([VbaModule("Module1", "standard"), VbaModule("MODULE1", "document")], "duplicate"),
-    ([VbaModule("M", "class")], "unknown kind"),  # type: ignore[arg-type]
+    ([VbaModule("M", "form")], "unknown kind"),  # type: ignore[arg-type]
     ([VbaModule("M", "standard", "MsgBox \"\u20ac\u0153\u4e2d\"")], "code page 1252"),
     ([VbaModule("M", "standard", 'Attribute VB_Name = "Other"\nSub A()\nEnd Sub')], "names itself"),
     ([VbaModule("Feuil1", "document", 'Attribute VB_Name = "Feuil1"\n')], "generated"),

@@ -252,7 +252,7 @@ def test_vba_project_opens_in_strict_olefile():
     streams = {"/".join(s) for s in ole.listdir()}
     ole.close()
     assert {"PROJECT", "PROJECTwm", "VBA/_VBA_PROJECT", "VBA/dir", "VBA/ThisWorkbook",
-            "VBA/motxl", "VBA/xlwings", *(f"VBA/{c}" for c in CODE_NAMES)} == streams
+            "VBA/motxl", "VBA/xlwings", "VBA/Dictionary", *(f"VBA/{c}" for c in CODE_NAMES)} == streams
 
 
 def test_olevba_lists_every_module_and_the_three_macros():
@@ -262,7 +262,7 @@ def test_olevba_lists_every_module_and_the_three_macros():
     finally:
         parser.close()
     assert set(modules) == {"ThisWorkbook.cls", *(f"{c}.cls" for c in CODE_NAMES),
-                            "motxl.bas", "xlwings.bas"}
+                            "motxl.bas", "xlwings.bas", "Dictionary.cls"}
     motxl_code = modules["motxl.bas"]
     for macro, call in build.MACRO_CALLS.items():
         body = re.search(rf"Public Sub {macro}\(\)\r?\n(.*?)End Sub", motxl_code, re.S)
@@ -280,7 +280,7 @@ def test_olevba_lists_every_module_and_the_three_macros():
 def test_olevba_command_line():
     result = subprocess.run([sys.executable, "-m", "oletools.olevba", "--decode", str(WORKBOOK)],
                             capture_output=True, text=True, encoding="utf-8", errors="replace")
-    for stream in ("VBA/motxl", "VBA/xlwings", "VBA/ThisWorkbook",
+    for stream in ("VBA/motxl", "VBA/xlwings", "VBA/Dictionary", "VBA/ThisWorkbook",
                    *(f"VBA/{c}" for c in CODE_NAMES)):
         assert f"OLE stream: '{stream}'" in result.stdout, stream
     assert 'RunPython("import motxl.faces.excel; motxl.faces.excel.validate()")' in \

@@ -48,7 +48,9 @@ def test_libreoffice_sees_sheets_and_code_names(seen):
 @pytest.mark.libreoffice
 def test_libreoffice_lists_the_vba_modules(seen):
     project = seen["basic_libraries"]["VBAProject"]
-    assert set(project) == {"ThisWorkbook", *(code for _, code in SHEETS), "motxl", "xlwings"}
+    assert set(project) == {"ThisWorkbook", *(code for _, code in SHEETS), "motxl", "xlwings",
+                            "Dictionary"}
+    assert "Public Function Exists(Key As Variant) As Boolean" in project["Dictionary"]
     for macro, call in MACRO_CALLS.items():
         assert f"Public Sub {macro}()" in project["motxl"]
         assert f'RunPython("{call}")' in project["motxl"]
