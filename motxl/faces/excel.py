@@ -241,7 +241,7 @@ def _history(sheets, rollup):
     """The Historique sheet as read from the open workbook, with this situation added."""
     from motxl.core.history import HISTORIQUE, parse_history
     from motxl.render.xlwings_live import read_grid
-    from motxl.workbooks.history import update_history
+    from motxl.presentation.history import update_history
 
     sheet = sheets.get(HISTORIQUE)
     rows: list[list] = []

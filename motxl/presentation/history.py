@@ -1,12 +1,20 @@
 """The Historique tab (the situations recorded at each refresh) and the Synthèse's chart
-« Consommation dans le temps » drawn from it."""
+« Consommation dans le temps » drawn from it.
+
+``update_history`` is shared by the command (rows read from the file) and the button (rows read
+through xlwings, also in xlwings Lite, where no file reader runs)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any, Sequence
 
-from motxl.core.history import HEADER, HISTORIQUE
+from dataclasses import dataclass, field
+
+from motxl.core.findings import SEVERITY_ORDER, Finding, ValidationReport
+from motxl.core.history import (HEADER, HISTORIQUE, History, merge, situation_date,
+                                situation_rows)
+from motxl.core.rollup import Rollup
 from motxl.presentation.builder import TabBuilder
 from motxl.presentation.spec import Area, Chart, PrintSetup, Series, Table, TabSpec
 
@@ -72,3 +80,32 @@ def add_consumption_chart(spec: TabSpec, b: TabBuilder,
                 Series("Dépensé", categories, Area(first, 2, last, 2), "ED7D31")),
         anchor=(b.row, 1), width_px=560, height_px=300, number_format='#,##0 "€"'))
     b.skip(16)
+
+
+@dataclass
+class HistoryUpdate:
+    tab: TabSpec
+    history: History  # merged: what the chart shows
+    replaced: list[list[Any]]  # old rows dropped: the same situation date, recorded again
+    findings: list[Finding] = field(default_factory=list)
+
+    def situations(self) -> list[tuple[dt.date, dict[str, float]]]:
+        return self.history.situations()
+
+    def with_findings(self, report: ValidationReport) -> ValidationReport:
+        """The programme's report with the Historique's findings, most severe first."""
+        if not self.findings:
+            return report
+        findings = sorted([*report.findings, *self.findings],
+                          key=lambda f: SEVERITY_ORDER[f.severity])
+        return report.model_copy(update={"findings": findings})
+
+
+def update_history(old: History, rollup: Rollup, now: dt.datetime) -> HistoryUpdate:
+    """Old rows + this refresh's situation, as the Historique tab to write."""
+    refreshed = now.replace(second=0, microsecond=0)
+    date = situation_date(now)
+    merged = merge(old, situation_rows(rollup, date, refreshed), date)
+    return HistoryUpdate(historique_tab(merged.rows, old.extra_header), merged.history,
+                         merged.replaced,
+                         list(old.findings))

@@ -1,20 +1,17 @@
-"""The Historique sheet of a workbook file: read its rows (python-calamine), and prepare what a
-refresh writes back (the merged rows as a tab, the rows it may drop, the findings)."""
+"""The Historique sheet of a workbook file: read its rows (python-calamine) and add a refresh's
+situation (``motxl.presentation.history.update_history``)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from motxl.core.findings import SEVERITY_ORDER, Finding, ValidationReport
-from motxl.core.history import (HISTORIQUE, History, merge, parse_history, situation_date,
-                                situation_rows)
+from motxl.core.history import HISTORIQUE, History, parse_history
 from motxl.core.rollup import Rollup
 from motxl.core.text import fold
 from motxl.errors import MotxlError
-from motxl.presentation.spec import TabSpec
+from motxl.presentation.history import HistoryUpdate, update_history
 
 
 def _seconds(value: Any) -> Any:
@@ -51,37 +48,6 @@ def read_history_rows(path: Path) -> list[list[Any]] | None:
 def read_history(path: Path) -> History:
     rows = read_history_rows(path)
     return parse_history(rows or [], found=rows is not None)
-
-
-@dataclass
-class HistoryUpdate:
-    tab: TabSpec
-    history: History  # merged: what the chart shows
-    replaced: list[list[Any]]  # old rows dropped: the same situation date, recorded again
-    findings: list[Finding] = field(default_factory=list)
-
-    def situations(self) -> list[tuple[dt.date, dict[str, float]]]:
-        return self.history.situations()
-
-    def with_findings(self, report: ValidationReport) -> ValidationReport:
-        """The programme's report with the Historique's findings, most severe first."""
-        if not self.findings:
-            return report
-        findings = sorted([*report.findings, *self.findings],
-                          key=lambda f: SEVERITY_ORDER[f.severity])
-        return report.model_copy(update={"findings": findings})
-
-
-def update_history(old: History, rollup: Rollup, now: dt.datetime) -> HistoryUpdate:
-    """Old rows + this refresh's situation, as the Historique tab to write."""
-    from motxl.presentation.history import historique_tab
-
-    refreshed = now.replace(second=0, microsecond=0)
-    date = situation_date(now)
-    merged = merge(old, situation_rows(rollup, date, refreshed), date)
-    return HistoryUpdate(historique_tab(merged.rows, old.extra_header), merged.history,
-                         merged.replaced,
-                         list(old.findings))
 
 
 def record_situation(path: Path, rollup: Rollup, now: dt.datetime) -> HistoryUpdate:

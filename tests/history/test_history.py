@@ -190,7 +190,7 @@ def test_a_lost_row_is_refused(programme, monkeypatch):
         merged.rows.pop(0)  # a bug that would drop the user's first row
         return merged
 
-    monkeypatch.setattr("motxl.workbooks.history.merge", lossy)
+    monkeypatch.setattr("motxl.presentation.history.merge", lossy)
     with pytest.raises(MotxlError) as error:
         refresh_file(path, now=JUNE_MORNING)
     assert "ligne(s) de la feuille « Historique »" in error.value.message
