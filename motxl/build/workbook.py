@@ -81,8 +81,9 @@ BUTTONS = (("Valider", "Valider", 110), ("ActualiserSynthese", "Actualiser la sy
 MACRO_CALLS = {"Valider": "import motxl.faces.excel; motxl.faces.excel.validate()",
                "ActualiserSynthese": "import motxl.faces.excel; motxl.faces.excel.refresh_summary()",
                "Diagnostic": "import motxl.faces.excel; motxl.faces.excel.diagnose()"}
-#: Comparer's call ends with the chosen path as character codes, built in VBA at each click.
-COMPARE_CALL = "import motxl.faces.excel; motxl.faces.excel.compare_with("
+#: Comparer's call: VBA's AvecChemin puts the chosen path in the parentheses, as the codes of
+#: its characters (motxl.faces.excel.compare_with).
+COMPARE_CALL = "import motxl.faces.excel; motxl.faces.excel.compare_with()"
 BUTTON_ROW, NOTE_ROW = 1, 2  # sheet rows (blank in the seed)
 NOTE = ("Attention : les chiffres des colonnes C à K (responsables, financements, jours, "
         "budgets, dépenses, statuts, échéances, commentaires) sont des EXEMPLES fictifs, à "

@@ -34,8 +34,7 @@ Public Sub Diagnostic()
 End Sub
 
 ' Button "Comparer...": asks for the earlier version of the programme (Excel's file dialog) and
-' writes the Comparaison sheet. The path goes to Python as character codes (digits and commas:
-' nothing to escape on the command line, see motxl.faces.excel).
+' writes the Comparaison sheet.
 Public Sub Comparer()
     Dim chemin As Variant
 #If Mac Then
@@ -45,18 +44,20 @@ Public Sub Comparer()
         "Choisir l'ancienne version du programme")
 #End If
     If VarType(chemin) = vbBoolean Then Exit Sub
-    If RunPython("import motxl.faces.excel; motxl.faces.excel.compare_with(" & _
-        CodesDe(CStr(chemin)) & ")") = -1 Then Conseiller
+    If RunPython(AvecChemin("import motxl.faces.excel; motxl.faces.excel.compare_with()", _
+        CStr(chemin))) = -1 Then Conseiller
 End Sub
 
-' "C:\a" -> "67,58,92,97": the UTF-16 code of each character.
-Private Function CodesDe(texte As String) As String
+' ("f()", "C:\a") -> "f(67,58,92,97)": the path as the UTF-16 code of each character, digits
+' and commas being the only form that crosses cmd.exe and AppleScript unchanged (see
+' motxl.faces.excel).
+Private Function AvecChemin(appel As String, chemin As String) As String
     Dim i As Long, codes As String
-    For i = 1 To Len(texte)
+    For i = 1 To Len(chemin)
         If i > 1 Then codes = codes & ","
-        codes = codes & CStr(AscW(Mid$(texte, i, 1)) And &HFFFF&)
+        codes = codes & CStr(AscW(Mid$(chemin, i, 1)) And &HFFFF&)
     Next i
-    CodesDe = codes
+    AvecChemin = Left$(appel, Len(appel) - 1) & codes & ")"
 End Function
 
 Private Sub Conseiller()

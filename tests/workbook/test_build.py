@@ -270,8 +270,8 @@ def test_olevba_lists_every_module_and_the_three_macros():
         assert f'RunPython("{call}")' in body.group(1)
     comparer = re.search(r"Public Sub Comparer\(\)\r?\n(.*?)End Sub", motxl_code, re.S)
     assert comparer and "Application.GetOpenFilename(" in comparer.group(1)
-    assert f'RunPython("{build.COMPARE_CALL}" & _' in comparer.group(1)
-    assert "CodesDe(CStr(chemin)) & \")\")" in comparer.group(1)
+    assert f'RunPython(AvecChemin("{build.COMPARE_CALL}", _' in comparer.group(1)
+    assert "CStr(chemin))) = -1 Then Conseiller" in comparer.group(1)
     assert "Function RunPython" in modules["xlwings.bas"]
     assert modules["motxl.bas"].replace("\r\n", "\n") == \
         (ROOT / "motxl" / "vba" / "motxl.bas").read_text(encoding="utf-8")
