@@ -88,6 +88,16 @@ def manual_lines(*, workbook_name: str, xlwings_version: str, year: int | None,
         lines += [("item", _finding_line(f)) for f in seed_warnings]
     lines += [
         ("", ""),
+        ("section", "Où trouver motxl"),
+        ("item", "motxl est livré avec ce classeur : c'est le dossier « motxl » (le dépôt du "
+                 "projet, ou son archive .zip) qui contient workbook\\" + workbook_name + ". Si "
+                 "vous n'avez reçu que le classeur, demandez le dossier complet à la personne qui "
+                 "vous l'a transmis, et décompressez-le dans un dossier à vous (par exemple "
+                 "Documents\\motxl)."),
+        ("item", "Les commandes ci-dessous s'y tapent, dans une invite de commandes (Windows) "
+                 "ou un Terminal (macOS) ouverts dans ce dossier. Sans Excel, la commande "
+                 "« motxl » fait le même travail que les boutons (motxl --help)."),
+        ("", ""),
         ("section", "Installation sous Windows (une seule fois)"),
         ("item", "1. Installez Python 3.10 ou plus récent (python.org) en cochant « Add "
                  "python.exe to PATH »."),
@@ -105,7 +115,8 @@ def manual_lines(*, workbook_name: str, xlwings_version: str, year: int | None,
         ("item", "2. Toujours dans le Terminal (autorise Excel à lancer Python) :"),
         ("code", "xlwings runpython install"),
         ("item", "3. Affichez le chemin de Python avec la commande ci-dessous et copiez-le dans "
-                 f"la cellule {mac_cell} (Interpreter_Mac) de l'onglet « {XLWINGS_CONF} » :"),
+                 f"la cellule {mac_cell} (Interpreter_Mac) de l'onglet masqué "
+                 f"« {XLWINGS_CONF} » (voir plus bas comment l'afficher) :"),
         ("code", 'python3 -c "import sys; print(sys.executable)"'),
         ("item", "4. Ouvrez le classeur, activez les macros, cliquez sur « Diagnostic ». Sur "
                  "macOS, Excel n'attend pas Python : le message arrive quand le calcul est "
@@ -124,6 +135,9 @@ def manual_lines(*, workbook_name: str, xlwings_version: str, year: int | None,
                  "reconstruit à partir de ses sources."),
         ("", ""),
         ("section", f"Si Python n'est pas trouvé (onglet « {XLWINGS_CONF} »)"),
+        ("item", f"L'onglet « {XLWINGS_CONF} » est masqué (il ne s'imprime pas) : pour "
+                 "l'afficher, clic droit sur un nom d'onglet > Afficher… > « xlwings.conf ». "
+                 "Masqué ou non, xlwings le lit."),
         ("item", f"Les cellules {win_cell} (Interpreter_Win) et {mac_cell} (Interpreter_Mac) "
                  "sont vides : sous Windows, xlwings lance alors la commande « python » du PATH, "
                  "celle dans laquelle motxl a été installé."),
@@ -143,3 +157,42 @@ def manual_lines(*, workbook_name: str, xlwings_version: str, year: int | None,
                  "ne sont pas reprises. Travaillez dans une copie du classeur."),
     ]
     return lines
+
+
+#: Printable height of a manual page (A4 landscape, 0.6" margins, header and footer), points.
+PAGE_HEIGHT = 450.0
+
+
+def page_breaks(lines: list[tuple[str, str]], heights: list[float],
+                page_height: float = PAGE_HEIGHT) -> list[int]:
+    """Rows before which a page starts, so that no section title ends a page.
+
+    A section moves to a new page when it does not fit in what is left of the current one,
+    unless it could not fit on any page; then only its title and first two lines are kept
+    together. Blank lines ahead of a section go with it.
+    """
+    breaks: list[int] = []
+    used = 0.0
+    index = 0
+    while index < len(lines):
+        look = lines[index][0]
+        if look == "section" or (look == "" and index + 1 < len(lines)
+                                 and lines[index + 1][0] == "section"):
+            start = index + 1 if look == "" else index
+            end = next((j for j in range(start + 1, len(lines)) if lines[j][0] == "section"
+                        or (lines[j][0] == "" and j + 1 < len(lines)
+                            and lines[j + 1][0] == "section")), len(lines))
+            whole = sum(heights[start:end])
+            head = sum(heights[start:min(end, start + 3)])
+            needed = whole if whole <= page_height else head
+            if used and used + sum(heights[index:start]) + needed > page_height:
+                breaks.append(start)  # the blank line before the section is dropped
+                used = 0.0
+                index = start
+                continue
+        if used + heights[index] > page_height:
+            breaks.append(index)
+            used = 0.0
+        used += heights[index]
+        index += 1
+    return breaks

@@ -23,7 +23,8 @@ from motxl.core.grid import Grid, column_index
 from motxl.core.headers import HEADER_TEXT
 from motxl.core.model import FUNDINGS, STATUSES, Programme
 from motxl.core.parse import parse_programme
-from motxl.presentation.spec import BLUE, DATE, DAYS, EURO, GREY, LIGHT, NAVY
+from motxl.presentation.spec import (BLUE, DATE, DAYS, EURO, GREY, LIGHT, NAVY, page_header,
+                                    situation_label)
 from motxl.workbooks.writing import write_cell
 
 #: Field order of the columns, as the build writes them.
@@ -174,6 +175,7 @@ def write_programme_sheet(workbook, worksheet, rows: Sequence[Sequence[Any]], *,
     worksheet.fit_to_pages(1, 0)
     worksheet.repeat_rows(header_row - 1)
     worksheet.set_footer("&CPage &P / &N")
+    worksheet.set_header(page_header(situation_label(programme.year)))
     return ProgrammeLayout(programme, header_row, columns, len(rows), looks)
 
 

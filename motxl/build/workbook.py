@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 import motxl
-from motxl.build.manual import XLWINGS_CONF, manual_lines
+from motxl.build.manual import XLWINGS_CONF, manual_lines, page_breaks
 from motxl.build.programme_sheet import (FIELD_ORDER, LINE_HEIGHT, wrapped_lines,
                                          write_programme_sheet)
 from motxl.build.vba_project import VbaModule, build_vba_project
@@ -43,7 +43,7 @@ from motxl.core.model import Programme
 from motxl.core.parse import parse_programme
 from motxl.core.rollup import roll_up
 from motxl.presentation import CONTROLES, SUIVI, SYNTHESE, build_tabs
-from motxl.presentation.spec import NAVY, TabSpec
+from motxl.presentation.spec import NAVY, TabSpec, page_header, situation_label
 from motxl.render.xlsxwriter_file import print_setup
 from motxl.errors import MotxlError
 from motxl.workbooks.preflight import is_open_in_excel, lock_file
@@ -265,7 +265,7 @@ def _history_sheet(workbook, worksheet, hint_format) -> None:
         worksheet.set_column(col, col, width)
 
 
-def _manual_sheet(workbook, worksheet, lines: list[tuple[str, str]]) -> None:
+def _manual_sheet(workbook, worksheet, lines: list[tuple[str, str]], header: str) -> None:
     looks = {
         "title": {"bold": True, "font_size": 16, "font_color": "#" + NAVY},
         "section": {"bold": True, "font_size": 12, "font_color": "#" + NAVY},
@@ -278,19 +278,29 @@ def _manual_sheet(workbook, worksheet, lines: list[tuple[str, str]]) -> None:
     formats = {name: workbook.add_format(props) for name, props in looks.items()}
     width = 110
     worksheet.set_column(0, 0, width)
+    heights = []
     for index, (look, text) in enumerate(lines):
+        height = LINE_HEIGHT
         if text:
             worksheet.write_string(index, 0, text, formats[look])
             count = wrapped_lines(text, width - (4 if look == "item" else 0),
                                   bold=look == "alert")
             if look == "title":
-                worksheet.set_row(index, 24)
+                height = 24
             elif count > 1:
-                worksheet.set_row(index, LINE_HEIGHT * count)
+                height = LINE_HEIGHT * count
+            if height != LINE_HEIGHT:
+                worksheet.set_row(index, height)
+        heights.append(height)
     worksheet.set_tab_color("#7F7F7F")
     worksheet.set_landscape()
     worksheet.set_paper(9)
-    worksheet.fit_to_pages(1, 0)
+    # Whole pages at 100 % (the column fits the width): Excel ignores manual page breaks under
+    # "fit to page", so the breaks that keep each heading with its text are set instead.
+    worksheet.set_margins(left=0.6, right=0.6, top=0.6, bottom=0.6)
+    worksheet.set_h_pagebreaks(page_breaks(lines, heights))
+    worksheet.set_footer("&CPage &P / &N")
+    worksheet.set_header(header)
 
 
 def _conf_sheet(workbook, worksheet) -> dict[str, str]:
@@ -313,6 +323,9 @@ def _conf_sheet(workbook, worksheet) -> dict[str, str]:
     worksheet.set_column(0, 0, 18)
     worksheet.set_column(1, 1, 60)
     worksheet.set_column(2, 2, 90)
+    # Hidden, not "very hidden": nobody prints it by mistake, a user can still show it; xlwings
+    # finds it by name (xlwings.bas: SheetExists → wb.Sheets(name)), whatever its visibility.
+    worksheet.hide()
     return cells
 
 
@@ -359,7 +372,7 @@ def build_workbook_bytes(source_dir: Path | None = None, vba_dir: Path = VBA_DIR
     _manual_sheet(workbook, sheets[MODE_EMPLOI], manual_lines(
         workbook_name=WORKBOOK_NAME, xlwings_version=xlwings_bas_version(vba_dir),
         year=programme.year, examples=examples, seed_warnings=seed_warnings,
-        interpreter_cells=conf_cells))
+        interpreter_cells=conf_cells), page_header(situation_label(programme.year)))
 
     workbook.add_vba_project(io.BytesIO(vba_bin), is_stream=True)
     workbook.close()

@@ -8,8 +8,8 @@ import sys
 
 from motxl.faces.options import add_format, add_programme_file
 
-DIMENSION_HELP = "axis|objective|funding|border|person|status (ou axe, objectif, financement, " \
-                 "frontiere, responsable, statut)"
+DIMENSION_HELP = "axe|objectif|financement|frontiere|responsable|statut (ou en anglais : " \
+                 "axis, objective, funding, border, person, status)"
 
 
 def _dimension(text: str) -> str:

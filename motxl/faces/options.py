@@ -18,5 +18,5 @@ def add_programme_file(parser: argparse.ArgumentParser) -> None:
 
 
 def add_format(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--format", choices=("text", "json"), default="text",
-                        help="sortie en texte (défaut) ou en JSON")
+    parser.add_argument("--format", choices=("text", "json"), default="text", metavar="FORMAT",
+                        help="text (défaut) : tableaux lisibles ; json : pour un programme")

@@ -7,6 +7,8 @@ from rich.console import Console
 from rich.table import Table
 
 from motxl.core.findings import SEVERITY_FR, ValidationReport
+from motxl.core.rollup import NO_PERSON
+from motxl.core.text import fold
 from motxl.faces.terminal import plain
 
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "dim"}
@@ -46,6 +48,12 @@ def _percent(value: float | None) -> str:
     return "" if value is None else f"{value:.0%}".replace("%", " %")
 
 
+def french_order(items):
+    """(name, value) pairs in French dictionary order: accents folded, « Élodie » before
+    « Thomas » (plain sorting puts every accented capital after Z); « Non attribué » last."""
+    return sorted(items, key=lambda item: (item[0] == NO_PERSON, fold(item[0]), item[0]))
+
+
 def print_rollup(rollup, console: Console | None = None) -> None:
     console = console or Console(highlight=False)
     console.print(plain(f"Synthèse de « {rollup.sheet} » ({rollup.source})"))
@@ -74,5 +82,5 @@ def print_rollup(rollup, console: Console | None = None) -> None:
     table("Par financement", [(k, v, None) for k, v in rollup.by_funding.items()])
     table("Par statut", [(k, v, None) for k, v in rollup.by_status.items()])
     if rollup.by_border:
-        table("Par frontière", [(k, v, None) for k, v in rollup.by_border.items()])
-    table("Par responsable", [(k, v, None) for k, v in rollup.by_person.items()])
+        table("Par frontière", [(k, v, None) for k, v in french_order(rollup.by_border.items())])
+    table("Par responsable", [(k, v, None) for k, v in french_order(rollup.by_person.items())])

@@ -13,7 +13,8 @@ from typing import Any
 from motxl.core.compare import ActionChange, Changes, Delta, FieldChange
 from motxl.core.grid import column_letter
 from motxl.presentation.builder import TabBuilder
-from motxl.presentation.spec import Area, ConditionalFormat, PrintSetup, Table, TabSpec
+from motxl.presentation.spec import (Area, ConditionalFormat, PrintSetup, Table, TabSpec,
+                                    page_header)
 
 COMPARAISON = "Comparaison"
 STATUS_FR = {"unchanged": "Inchangées", "changed": "Modifiées", "moved": "Déplacées",
@@ -170,6 +171,9 @@ def comparaison_tab(changes: Changes, *, now: dt.datetime,
 
     spec.column_widths = dict(enumerate(WIDTHS))
     spec.freeze = (5, 2)
-    spec.print_setup = PrintSetup(repeat_rows=(0, 0),
-                                  header="&L&8Mission Opérationnelle Transfrontalière&R&8&D")
+    # The page header names the two versions compared, never the print date.
+    old_year, new_year = changes.old.year, changes.new.year
+    label = (f"Comparaison {old_year} / {new_year}" if old_year and new_year
+             else "Comparaison de deux versions")
+    spec.print_setup = PrintSetup(repeat_rows=(0, 0), header=page_header(label))
     return spec

@@ -10,8 +10,10 @@ from motxl.presentation.names import CONTROLES
 from motxl.presentation.spec import Area, Link, PrintSetup, TabSpec
 from motxl.presentation.synthese import situation_line
 
-HEADER = ["Gravité", "Règle", "Intitulé", "Cellule", "Message"]
-WIDTHS = [15, 20, 26, 10, 100]
+#: The French title comes first; the rule id, kept for filtering, is the narrow last column.
+HEADER = ["Gravité", "Intitulé", "Cellule", "Message", "Règle"]
+WIDTHS = [14, 30, 9, 92, 16]
+CELL_COL = HEADER.index("Cellule")
 
 
 def controles_tab(report: ValidationReport, *, now: dt.datetime, source_name: str,
@@ -29,23 +31,24 @@ def controles_tab(report: ValidationReport, *, now: dt.datetime, source_name: st
                           [[SEVERITY_FR[s], counts[s]] for s in ("error", "warning", "info")])
     b.column_styles(counts_area, {1: "integer"})
     b.skip()
-    rows = [[SEVERITY_FR[f.severity], f.rule, RULES[f.rule].title, f.cell, f.message]
+    rows = [[SEVERITY_FR[f.severity], RULES[f.rule].title, f.cell, f.message, f.rule]
             for f in report.findings]
     if not rows:
         b.line(["Aucune remarque."], "note")
         area = None
     else:
         area = b.table(HEADER, rows)
-        b.column_styles(area, {3: "link", 4: "text"})
+        b.column_styles(area, {1: "text", CELL_COL: "link", 3: "text", 4: "note"})
         start = area.first_row + 1
         for severity in ("error", "warning", "info"):  # findings are sorted by severity
             indexes = [i for i, f in enumerate(report.findings) if f.severity == severity]
             if indexes:
                 b.style(Area(start + indexes[0], 0, start + indexes[-1], 0), severity)
         for i, finding in enumerate(report.findings):
-            spec.links.append(Link(start + i, 3, finding.cell, finding.sheet, finding.cell))
+            spec.links.append(Link(start + i, CELL_COL, finding.cell, finding.sheet,
+                                   finding.cell))
         spec.freeze = (area.first_row + 1, 0)
-        spec.selected = (start, 3)  # the most severe finding comes first
+        spec.selected = (start, CELL_COL)  # the most severe finding comes first
         spec.print_setup = PrintSetup(repeat_rows=(area.first_row, area.first_row))
     spec.column_widths = dict(enumerate(WIDTHS))
     return spec

@@ -16,7 +16,8 @@ from motxl.core.history import (HEADER, HISTORIQUE, History, merge, situation_da
                                 situation_rows)
 from motxl.core.rollup import Rollup
 from motxl.presentation.builder import TabBuilder
-from motxl.presentation.spec import Area, Chart, PrintSetup, Series, Table, TabSpec
+from motxl.presentation.spec import (Area, Chart, PrintSetup, Series, Table, TabSpec,
+                                    page_header)
 
 WIDTHS = [14, 17, 8, 60, 10, 12, 12, 15, 15]
 STYLES = {0: "date", 1: "datetime", 2: "center", 3: "text", 4: "integer", 5: "days", 6: "days",
@@ -51,7 +52,8 @@ def historique_tab(rows: Sequence[Sequence[Any]], extra_header: Sequence[Any] = 
         spec.tables.append(Table(area, "Historique_situations"))
     spec.column_widths = dict(enumerate(WIDTHS))
     spec.freeze = (area.first_row + 1, 0)
-    spec.print_setup = PrintSetup(repeat_rows=(area.first_row, area.first_row))
+    spec.print_setup = PrintSetup(repeat_rows=(area.first_row, area.first_row),
+                                  header=page_header("Historique des situations"))
     return spec
 
 

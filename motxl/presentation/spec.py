@@ -34,9 +34,12 @@ class Style:
     underline: bool | None = None
 
 
-EURO = '#,##0 "€";-#,##0 "€";"-"'
+#: Number formats: ``,`` and ``.`` are the reader's own separators, so a French Excel (and
+#: LibreOffice started in French, see faces/reports/pdf.py) shows ``199 200 €``, ``277,0``.
+#: The spaces before € and % are no-break spaces: a figure never wraps away from its unit.
+EURO = '#,##0"\u00a0€";-#,##0"\u00a0€";"-"'
 DAYS = '#,##0.0;-#,##0.0;"-"'
-PERCENT = "0%"
+PERCENT = '0"\u00a0"%'
 DATE = "dd/mm/yyyy"
 NAVY, BLUE, LIGHT, GREY = "1F3864", "2F5597", "DDEBF7", "F2F2F2"
 
@@ -150,6 +153,7 @@ class Series:
     categories: Area  # on this tab
     values: Area
     color: str | None = None
+    point_colors: tuple[str, ...] = ()  # one per category (pie, doughnut): e.g. status colours
 
 
 @dataclass(frozen=True)
@@ -167,9 +171,28 @@ class Chart:
 class PrintSetup:
     landscape: bool = True
     fit_width: bool = True  # fit to one page wide, any number of pages tall
+    one_page: bool = False  # fit to one page (a report's cover)
     repeat_rows: tuple[int, int] | None = None  # (first, last) rows repeated on each page
-    header: str = ""  # Excel header text, e.g. "&L&\"-,Bold\"MOT&R&D"
+    header: str = ""  # Excel header text, see page_header()
     footer: str = "&CPage &P / &N"
+
+
+ORGANISATION = "Mission Opérationnelle Transfrontalière"
+
+
+def situation_label(year: int | None, situation: dt.date | None = None) -> str:
+    """What a printed page says it shows: the situation date, else the programme's year.
+
+    Never the print date: two printouts of the same figures must look the same.
+    """
+    if situation is not None:
+        return f"Situation au {situation:%d/%m/%Y}"
+    return f"Programme {year}" if year else "Programme de travail"
+
+
+def page_header(label: str) -> str:
+    """Excel header text: the organisation on the left, ``label`` on the right."""
+    return f"&L&8{ORGANISATION}&R&8{label.replace('&', '&&')}"
 
 
 @dataclass
@@ -188,6 +211,7 @@ class TabSpec:
     print_setup: PrintSetup = field(default_factory=PrintSetup)
     tab_color: str | None = None
     selected: tuple[int, int] | None = None  # cell to select after rendering
+    hidden: bool = False  # kept in the file, not shown nor printed (a report's compact form)
 
     def used_area(self) -> Area | None:
         if not self.blocks:

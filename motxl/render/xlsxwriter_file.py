@@ -417,6 +417,8 @@ class _Renderer:
         print_setup(ws, spec)
         if spec.tab_color:
             ws.set_tab_color("#" + spec.tab_color)
+        if spec.hidden:
+            ws.hide()
         if spec.selected is not None:
             row, col = spec.selected
             ws.set_selection(row, col, row, col)
@@ -451,8 +453,9 @@ class _Renderer:
                                           if kind == "pie" else "center"}
                 count = ((cats.last_row - cats.first_row + 1)
                          * (cats.last_col - cats.first_col + 1))
-                options["points"] = [{"fill": {"color": "#" + ROUND_PALETTE[i % len(
-                    ROUND_PALETTE)]}} for i in range(count)]
+                colors = series.point_colors or ROUND_PALETTE
+                options["points"] = [{"fill": {"color": "#" + colors[i % len(colors)]}}
+                                     for i in range(count)]
             elif series.color:
                 options["fill"] = {"color": "#" + series.color}
                 options["border"] = {"color": "#" + series.color}
@@ -489,7 +492,9 @@ def print_setup(ws, spec: TabSpec) -> None:
         ws.set_landscape()
     else:
         ws.set_portrait()
-    if setup.fit_width:
+    if setup.one_page:
+        ws.fit_to_pages(1, 1)
+    elif setup.fit_width:
         ws.fit_to_pages(1, 0)
     if setup.repeat_rows is not None:
         ws.repeat_rows(*setup.repeat_rows)

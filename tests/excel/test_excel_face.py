@@ -110,7 +110,7 @@ def test_validate_links_are_hyperlink_formulas(run, seed_tabs):
         formula = sheet._formulas[(link.row + 1, link.col + 1)]
         assert formula == f'=HYPERLINK("#\'Programme\'!{link.cell}","{link.text}")'
     assert len(book._rec.ops("set formula")) == 1  # one block for all the links
-    assert sheet._selection == "D10"  # the TabSpec's selected cell: the first finding
+    assert sheet._selection == "C10"  # the TabSpec's selected cell: the first finding
 
 
 def test_validate_selects_first_error_and_changes_no_programme_cell(run):

@@ -139,7 +139,10 @@ def test_by_border_one_report_per_tag_with_its_sums(figures_seed, tmp_path, cli)
         assert entry["dimension"] == "border"
     # The FR-IT report shows the finding on its own marked-up row, not the others'.
     controls = sheet_rows(out / "Frontiere-FR-IT.xlsx", "Contrôles")
-    cells = {r[3] for r in controls if len(r) > 3 and r[1] in ("label-markup", "blank-row")}
+    head = next(r for r in controls if r and r[0] == "Gravité" and "Règle" in r)
+    rule, cell = head.index("Règle"), head.index("Cellule")
+    cells = {r[cell] for r in controls if len(r) > rule and r[rule] in ("label-markup",
+                                                                         "blank-row")}
     assert cells == {"B103"}
 
 
@@ -260,7 +263,7 @@ def test_rerun_replaces_cleanly_and_keeps_other_files(make_programme, tmp_path, 
     assert names == first - {"Responsable-Zoe.xlsx"}  # axis reports of run 1 are kept
     assert key_figures(out / "Responsable-Paul.xlsx")["Actions"] == 2
     index = sheet_rows(out / "index.xlsx", "Rapports")
-    listed = {r[3] for r in index if r and r[3].endswith(".xlsx")}
+    listed = {r[2] for r in index if r and r[2].endswith(".xlsx")}
     assert listed == {n for n in names if n.endswith(".xlsx")} - {"index.xlsx"}
     # Re-run axis: axis 2 has an action again (Paul's), axis reports replaced.
     assert cli("report", make_programme(rows2), "--by", "axis", "-o", out).code == 0
@@ -369,7 +372,7 @@ def test_libreoffice_opens_and_converts_each_report(figures_seed, tmp_path, cli,
         assert pdf.read_bytes()[:5] == b"%PDF-" and pdf.stat().st_size > 5000
     assert not [p for p in out.iterdir() if p.name.startswith(".motxl-pdf-")]
     index = sheet_rows(out / "index.xlsx", "Rapports")
-    assert sum(1 for r in index if r[4].endswith(".pdf")) == 6
+    assert sum(1 for r in index if str(r[3]).endswith(".pdf")) == 6
     if shutil.which("pdfinfo"):
         info = subprocess.run(["pdfinfo", str(out / "Axe-1.pdf")], capture_output=True,
                               text=True, timeout=60).stdout

@@ -165,7 +165,7 @@ def test_seed_workbook_refresh(seed_workbook):
                                                             "Information")) \
         == sum(result.counts.values()) + 3  # the findings and the three count rows
     xml = _tab_xml(seed_workbook, "Contrôles")
-    assert re.search(r"<hyperlink ref=\"D\d+\" location=\"'Programme'!A\d+\"", xml)
+    assert re.search(r"<hyperlink ref=\"C\d+\" location=\"'Programme'!A\d+\"", xml)
 
 
 def test_existing_tab_found_whatever_its_case(make_programme):

@@ -9,12 +9,13 @@ import secrets
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 from motxl.core.findings import ValidationReport
 from motxl.core.model import Programme
 from motxl.core.rollup import Rollup, roll_up
-from motxl.presentation.cover import CoverInfo, cover_tab
+from motxl.presentation.cover import COMPACT_ACTIONS, CoverInfo, action_rows, cover_tab
+from motxl.presentation.names import SYNTHESE
 from motxl.errors import MotxlError, os_error_in
 from motxl.render.xlsxwriter_file import render_workbook
 from motxl.workbooks.saving import TEMP_MARK
@@ -60,23 +61,46 @@ class ReportResult:
         return self.error is None
 
 
-def report_tabs(job: ReportJob, rollup: Rollup) -> list:
-    """[Couverture, Synthèse, Suivi, Contrôles] for one group."""
+def report_tabs(job: ReportJob, rollup: Rollup, keep: Sequence[str] | None = None,
+                contents: bool = True) -> list:
+    """[Couverture, Synthèse, Suivi, Contrôles] for one group (only the ``keep`` tabs after
+    the cover, when given; without the cover's list of links to the tabs if not ``contents``:
+    a PDF page cannot follow them)."""
     from motxl.presentation import build_tabs
 
     group = job.group
     tabs = build_tabs(job.programme, job.report, rollup, now=job.now,
                       source_name=job.source_name, title_prefix=f"{group.title} — ")
+    if keep is not None:
+        tabs = [t for t in tabs if t.name in keep]
     names = {t.name for t in tabs}
     for tab in tabs:  # the programme sheet is not in the report: its links would be broken
         tab.links = [link for link in tab.links if link.sheet in names]
+        tab.styles = [s for s in tab.styles if s.style != "link" or _holds_link(s.area, tab)]
     info = CoverInfo(dimension=DIMENSIONS[group.dimension].noun, group=group.key,
                      title=group.title, description=group.description,
                      source_name=job.source_name, sheet=job.programme.sheet,
                      year=job.programme.year)
+    if rollup.totals.actions <= COMPACT_ACTIONS:
+        # One compact page: the cover lists the actions; Suivi and Contrôles stay in the file
+        # (hidden: not printed), the Synthèse would only repeat the cover.
+        tabs = [t for t in tabs if t.name != SYNTHESE]
+        for tab in tabs:
+            tab.hidden = True
+        cover = cover_tab(info, rollup, job.report.counts, now=job.now,
+                          dimension_key=group.dimension,
+                          actions=action_rows(job.programme.actions))
+        return [cover, *tabs]
     cover = cover_tab(info, rollup, job.report.counts, now=job.now,
-                      contents=[t.name for t in tabs], dimension_key=group.dimension)
+                      contents=[t.name for t in tabs] if contents else (),
+                      dimension_key=group.dimension)
     return [cover, *tabs]
+
+
+def _holds_link(area, tab) -> bool:
+    """Whether a "link"-styled area still holds a link: nothing looks like a link that isn't."""
+    return any(area.first_row <= link.row <= area.last_row
+               and area.first_col <= link.col <= area.last_col for link in tab.links)
 
 
 def write_report(job: ReportJob) -> ReportResult:

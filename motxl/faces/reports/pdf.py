@@ -10,9 +10,39 @@ import tempfile
 from pathlib import Path
 from typing import Sequence
 
+#: LibreOffice prints numbers and dates in its own "locale setting", which defaults to the
+#: machine's (en-US on most servers: ``199,200 €``, ``277.0``). The private profile fixes it to
+#: French, so every PDF shows ``199 200 €``, ``277,0``, ``35 %`` whatever the machine.
+LOCALE = "fr-FR"
+_LOCALE_ITEMS = (
+    '<item oor:path="/org.openoffice.Setup/L10N"><prop oor:name="ooSetupSystemLocale" '
+    f'oor:op="fuse"><value>{LOCALE}</value></prop></item>\n'
+    '<item oor:path="/org.openoffice.Setup/L10N"><prop oor:name="ooLocale" '
+    f'oor:op="fuse"><value>{LOCALE}</value></prop></item>\n'
+)
+_REGISTRY = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+             '<oor:items xmlns:oor="http://openoffice.org/2001/registry" '
+             'xmlns:xs="http://www.w3.org/2001/XMLSchema" '
+             'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n'
+             f'{_LOCALE_ITEMS}</oor:items>\n')
 
 
+def french_profile(profile: Path) -> None:
+    """Make ``profile`` (a LibreOffice user installation) print in French.
 
+    A new profile gets a registry holding only the locale; an existing one without it gets the
+    two items appended (the last value of a property wins; LibreOffice merges them on exit).
+    """
+    registry = profile / "user" / "registrymodifications.xcu"
+    if not registry.exists():
+        registry.parent.mkdir(parents=True, exist_ok=True)
+        registry.write_text(_REGISTRY, encoding="utf-8")
+        return
+    text = registry.read_text(encoding="utf-8")
+    if all(item in text for item in _LOCALE_ITEMS.splitlines()):
+        return
+    registry.write_text(text.replace("</oor:items>", _LOCALE_ITEMS + "</oor:items>"),
+                        encoding="utf-8")
 
 
 # --------------------------------------------------------------------------------------------
@@ -73,6 +103,7 @@ def convert_to_pdf(files: Sequence[Path], soffice: str, *, timeout: float | None
 
 def _run_soffice(soffice: str, profile: Path, outdir: Path, files: Sequence[Path],
                  timeout: float) -> str | None:
+    french_profile(profile)
     command = [soffice, f"-env:UserInstallation={profile.resolve().as_uri()}", "--headless",
                "--invisible", "--norestore", "--nolockcheck", "--nodefault",
                "--convert-to", "pdf", "--outdir", str(outdir), *map(str, files)]
