@@ -252,11 +252,11 @@ def _own_tab(workbook, worksheet, spec: TabSpec, hint: str, hint_format) -> None
         worksheet.set_tab_color("#" + spec.tab_color)
 
 
-def _history_sheet(workbook, worksheet, hint_format) -> None:
+def _history_sheet(workbook, worksheet, hint_format, year: int | None) -> None:
     """The hint and the header only: the rows come with the refreshes (motxl.core.history)."""
     from motxl.presentation.history import HEADER_ROW, historique_tab
 
-    spec = historique_tab([])
+    spec = historique_tab([], year=year)
     _own_tab(workbook, worksheet, spec, HINTS[HISTORIQUE], hint_format)
     header_format = workbook.add_format({"bold": True, "font_color": "#FFFFFF",
                                          "bg_color": "#2F5597", "text_wrap": True})
@@ -366,7 +366,7 @@ def build_workbook_bytes(source_dir: Path | None = None, vba_dir: Path = VBA_DIR
     hint_format = workbook.add_format({"italic": True, "font_color": "#7F7F7F"})
     for spec in tabs:
         _own_tab(workbook, sheets[spec.name], spec, HINTS[spec.name], hint_format)
-    _history_sheet(workbook, sheets[HISTORIQUE], hint_format)
+    _history_sheet(workbook, sheets[HISTORIQUE], hint_format, programme.year)
 
     conf_cells = _conf_sheet(workbook, sheets[XLWINGS_CONF])
     _manual_sheet(workbook, sheets[MODE_EMPLOI], manual_lines(

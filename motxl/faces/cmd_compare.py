@@ -23,8 +23,8 @@ def register(commands: argparse._SubParsersAction) -> None:
                         help="feuille du programme dans ANCIEN (défaut : Programme)")
     parser.add_argument("--sheet-new", default=None, metavar="FEUILLE",
                         help="feuille du programme dans NOUVEAU (défaut : Programme)")
-    parser.add_argument("-o", "--output", metavar="FICHIER.xlsx", default=None,
-                        help="écrire aussi la comparaison dans ce classeur (onglet "
+    parser.add_argument("-o", "--output", metavar="FICHIER", default=None,
+                        help="écrire aussi la comparaison dans ce classeur .xlsx (onglet "
                              "« Comparaison »)")
     add_format(parser)
     parser.set_defaults(run=run)

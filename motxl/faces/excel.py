@@ -214,7 +214,7 @@ def _refresh(book) -> _Outcome:
     sheets = SheetFinder(book)
     _, programme, name = _read(book, sheets)
     rollup = roll_up(programme)
-    history = _history(sheets, rollup)
+    history = _history(sheets, rollup, programme.year)
     report = history.with_findings(check(programme))
     tabs = _tabs(programme, report, name, rollup, history.situations())
     deferred = []
@@ -237,7 +237,7 @@ def _refresh(book) -> _Outcome:
     return _Outcome(message, deferred=deferred)
 
 
-def _history(sheets, rollup):
+def _history(sheets, rollup, year):
     """The Historique sheet as read from the open workbook, with this situation added."""
     from motxl.core.history import HISTORIQUE, parse_history
     from motxl.render.xlwings_live import read_grid
@@ -249,7 +249,7 @@ def _history(sheets, rollup):
         grid = read_grid(sheet, HISTORIQUE)
         rows = [[] for _ in range(grid.first_row - 1)]
         rows += [[None] * (grid.first_col - 1) + list(r) for r in grid.rows]
-    return update_history(parse_history(rows, found=sheet is not None), rollup, _now())
+    return update_history(parse_history(rows, found=sheet is not None), rollup, _now(), year)
 
 
 def _compare(book, other: str) -> _Outcome:

@@ -17,7 +17,7 @@ from motxl.core.history import (HEADER, HISTORIQUE, History, merge, situation_da
 from motxl.core.rollup import Rollup
 from motxl.presentation.builder import TabBuilder
 from motxl.presentation.spec import (Area, Chart, PrintSetup, Series, Table, TabSpec,
-                                    page_header)
+                                    page_header, situation_label)
 
 WIDTHS = [14, 17, 8, 60, 10, 12, 12, 15, 15]
 STYLES = {0: "date", 1: "datetime", 2: "center", 3: "text", 4: "integer", 5: "days", 6: "days",
@@ -31,8 +31,10 @@ HEADER_ROW = 3
 MIN_SITUATIONS = 2  # the chart needs at least two points in time
 
 
-def historique_tab(rows: Sequence[Sequence[Any]], extra_header: Sequence[Any] = ()) -> TabSpec:
-    """The tab; ``extra_header``: the titles of the user's own columns after motxl's."""
+def historique_tab(rows: Sequence[Sequence[Any]], extra_header: Sequence[Any] = (),
+                   year: int | None = None) -> TabSpec:
+    """The tab; ``extra_header``: the titles of the user's own columns after motxl's; ``year``:
+    the programme's, for the page header every tab of the workbook prints."""
     spec = TabSpec(HISTORIQUE, tab_color="806000")
     b = TabBuilder(spec)
     width = len(HEADER)
@@ -53,7 +55,7 @@ def historique_tab(rows: Sequence[Sequence[Any]], extra_header: Sequence[Any] = 
     spec.column_widths = dict(enumerate(WIDTHS))
     spec.freeze = (area.first_row + 1, 0)
     spec.print_setup = PrintSetup(repeat_rows=(area.first_row, area.first_row),
-                                  header=page_header("Historique des situations"))
+                                  header=page_header(situation_label(year)))
     return spec
 
 
@@ -103,11 +105,12 @@ class HistoryUpdate:
         return report.model_copy(update={"findings": findings})
 
 
-def update_history(old: History, rollup: Rollup, now: dt.datetime) -> HistoryUpdate:
+def update_history(old: History, rollup: Rollup, now: dt.datetime,
+                   year: int | None = None) -> HistoryUpdate:
     """Old rows + this refresh's situation, as the Historique tab to write."""
     refreshed = now.replace(second=0, microsecond=0)
     date = situation_date(now)
     merged = merge(old, situation_rows(rollup, date, refreshed), date)
-    return HistoryUpdate(historique_tab(merged.rows, old.extra_header), merged.history,
+    return HistoryUpdate(historique_tab(merged.rows, old.extra_header, year), merged.history,
                          merged.replaced,
                          list(old.findings))

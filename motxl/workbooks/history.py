@@ -50,6 +50,7 @@ def read_history(path: Path) -> History:
     return parse_history(rows or [], found=rows is not None)
 
 
-def record_situation(path: Path, rollup: Rollup, now: dt.datetime) -> HistoryUpdate:
+def record_situation(path: Path, rollup: Rollup, now: dt.datetime,
+                     year: int | None = None) -> HistoryUpdate:
     """Read the file's Historique and add this refresh's situation to it."""
-    return update_history(read_history(path), rollup, now)
+    return update_history(read_history(path), rollup, now, year)

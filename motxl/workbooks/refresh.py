@@ -71,7 +71,7 @@ def refresh_file(path: str | Path, *, sheet: str | None = None, output: str | Pa
     rollup = roll_up(programme)
     from motxl.workbooks.history import record_situation  # the Historique sheet
 
-    history = record_situation(source, rollup, now or dt.datetime.now())
+    history = record_situation(source, rollup, now or dt.datetime.now(), programme.year)
     report = history.with_findings(report)
     tabs = build_tabs(programme, report, rollup, now=now, source_name=source.name,
                       history=history.situations()) + [history.tab]

@@ -173,7 +173,7 @@ def test_damaged_history_gives_findings_not_a_crash(programme, cli):
     assert len(after) == len(before) + 4
     workbook = openpyxl.load_workbook(path, data_only=True)
     controles = [r for r in workbook["Contrôles"].iter_rows(values_only=True)]
-    assert any(r[1] == "history-value" and r[3] == f"H{header + 2}" for r in controles)
+    assert any("history-value" in r and f"H{header + 2}" in r for r in controles)
     workbook.close()
 
 
