@@ -33,7 +33,8 @@ FIELD_ORDER = tuple(HEADER_TEXT)
 WIDTHS = {"code": 7, "label": 92, "person": 18, "funding": 14, "days_planned": 10,
           "budget_planned": 13, "days_actual": 10, "spent_actual": 14, "status": 12,
           "deadline": 12, "comment": 48}
-NUMBER_FORMATS = {"days_planned": DAYS, "days_actual": DAYS, "budget_planned": EURO,
+#: The code column is Text ("@"), so that a code typed in Excel stays text (1.10 never 1.1).
+NUMBER_FORMATS = {"code": "@", "days_planned": DAYS, "days_actual": DAYS, "budget_planned": EURO,
                   "spent_actual": EURO, "deadline": DATE}
 WRAPPED = ("label", "comment")
 #: Data validation reaches this sheet row, so that actions added below are checked as well.

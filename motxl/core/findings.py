@@ -46,11 +46,36 @@ _RULES = [
          "Le financement « {value} » n'existe pas : choisissez {choices}."),
     Rule("cell-error", "error", "Erreur Excel",
          "La cellule contient l'erreur Excel {value} : corrigez la formule ou la saisie."),
+    Rule("code-number-ambiguous", "error", "Code numérique ambigu",
+         "Le code {code} est saisi comme un nombre et cette ligne n'est ni sa rubrique ni une de "
+         "ses actions (elle suit {after}) : Excel a pu effacer un zéro final ({code}0 lu "
+         "{code}). Mettez la colonne {letter} au format Texte, puis retapez le code."),
+    Rule("formula-no-result", "error", "Formule sans résultat",
+         "« {column_name} » contient la formule {formula} sans résultat enregistré : la valeur "
+         "est inconnue. Ouvrez le classeur dans Excel ou LibreOffice et enregistrez-le."),
+    Rule("column-duplicate", "error", "Colonne en double",
+         "Les cellules {cells} nomment toutes la colonne « {column_name} » : seule la "
+         "première ({first}) est lue. Renommez ou supprimez les autres."),
     Rule("code-trailing-dot", "warning", "Point final dans le code",
          "Le code « {text} » se termine par un point ; il est lu comme {code}. "
          "Retirez le point final."),
     Rule("code-order", "warning", "Ordre des codes",
          "{detail}"),
+    Rule("code-number", "warning", "Codes saisis comme nombres",
+         "{count} code(s) de la colonne {letter} sont des nombres (premier : {code}) : ils sont "
+         "lus comme du texte, mais Excel efface les zéros finaux (1.10 devient 1.1). Mettez la "
+         "colonne au format Texte et retapez ces codes."),
+    Rule("code-respelt", "warning", "Code mal saisi",
+         "Le code « {text} » est lu comme {code} : retapez-le sans zéro en tête ni espace."),
+    Rule("formula-no-result-text", "warning", "Formule sans résultat",
+         "« {column_name} » contient la formule {formula} sans résultat enregistré : la cellule "
+         "est lue vide. Ouvrez le classeur dans Excel ou LibreOffice et enregistrez-le."),
+    Rule("person-spelling", "warning", "Responsable écrit de plusieurs façons",
+         "Le responsable « {name} » est écrit de plusieurs façons : {variants}. Ses actions "
+         "sont comptées ensemble sous « {name} » ; uniformisez l'orthographe."),
+    Rule("programme-empty", "warning", "Programme sans action",
+         "Le programme n'a aucune action ({what}) : les synthèses sont vides. Saisissez les "
+         "actions sous leurs rubriques (une ligne par action, avec le code de sa rubrique)."),
     Rule("label-markup", "warning", "Balises dans le libellé",
          "Le libellé contient des balises ({tags}) ; elles sont ignorées dans les synthèses. "
          "Utilisez la mise en forme d'Excel plutôt que des balises."),
@@ -69,6 +94,14 @@ _RULES = [
     Rule("history-order", "info", "Historique dans le désordre",
          "Onglet Historique : la situation du {date} vient après celle du {previous} ; motxl "
          "remet les lignes dans l'ordre des dates à la prochaine actualisation."),
+    Rule("column-ignored", "info", "Colonne ignorée",
+         "La colonne « {text} » n'est pas lue (seule « {column_name} » l'est) : renommez-la "
+         "« {column_name} » si c'est elle qu'il faut lire."),
+    Rule("year-unknown", "info", "Année du programme inconnue",
+         "Aucune année trouvée (ni dans l'en-tête « {label} », ni dans un titre au-dessus, ni "
+         "dans le nom de la feuille ou du fichier) : les échéances ne sont pas comparées à "
+         "l'année du programme. Indiquez-la avec --year AAAA ou dans l'en-tête "
+         "(« PROGRAMME 2024 »)."),
     Rule("blank-row", "info", "Ligne vide",
          "{what} : sans effet sur les calculs, à supprimer si ce n'est pas voulu."),
 ]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Iterator
 
 #: Excel's error values, as Excel displays them.
 ERROR_CODES = frozenset(
@@ -20,6 +22,17 @@ class CellError(str):
 
     def __repr__(self) -> str:
         return f"CellError({str(self)!r})"
+
+
+class Uncomputed(CellError):
+    """A formula cell saved without its result (a file written by a program, never opened in
+    Excel): the figure is unknown. Holds the formula's text; a ``CellError`` so that every
+    reader of values skips it like an error."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"Uncomputed({str(self)!r})"
 
 
 def column_letter(index: int) -> str:
@@ -76,3 +89,17 @@ def normalize_value(value: Any, *, errors_as_text: bool = False) -> Any:
     if errors_as_text and isinstance(value, str) and value in ERROR_CODES:
         return CellError(value)
     return value
+
+
+@contextmanager
+def cycle_collection_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while a sheet is read, parsed or checked: those build
+    millions of objects without cycles, and the collector's passes over them took a third of
+    the time at 100,000 actions. Reference counting still frees everything as usual."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

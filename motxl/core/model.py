@@ -75,6 +75,13 @@ class Programme(BaseModel):
     header_row: int
     columns: dict[str, str]
     year: int | None = None
+    #: where the year was read: option, header, title, sheet, file or none
+    year_source: str = "none"
+    label_header: str = ""  # the label column's header, as typed
+    #: optional field named by two columns or more → their header cells (the first is read)
+    duplicate_columns: dict[str, list[str]] = Field(default_factory=dict)
+    #: header cell → (its text, the field it looks like) for columns ignored on purpose
+    ignored_columns: dict[str, tuple[str, str]] = Field(default_factory=dict)
     last_row: int
     last_column: str
     headings: list[Heading] = Field(default_factory=list)

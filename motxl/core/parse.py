@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
+from pathlib import PurePath
 from typing import Any
 
 from motxl.core import codes
@@ -12,12 +14,12 @@ from motxl.core.headers import find_header
 from motxl.core.model import (AMOUNT_FIELDS, FUNDINGS, STATUSES, Action, Heading, Programme,
                               SourceRow)
 from motxl.core.text import (border_tags, fold, institution_tags, is_pending_label,
-                             strip_markup)
+                             person_key, strip_markup)
 
 _FOLDED_STATUSES = {fold(s): s for s in STATUSES}
 _FOLDED_FUNDINGS = {fold(f): f for f in FUNDINGS}
 _AXIS_TAGS = {"[SOCLE]": "Socle", "[SUR-MESURE]": "Sur-mesure"}
-_YEAR = re.compile(r"\b(20\d\d)\b")
+_YEAR = re.compile(r"(?<![0-9])(20\d\d)(?![0-9])")
 
 
 def canonical_status(value: Any) -> str | None:
@@ -67,34 +69,60 @@ def as_date(value: Any) -> dt.date | None:
     return None
 
 
-def parse_programme(grid: Grid) -> Programme:
-    """Parse a sheet's grid. Raises MotxlError when the sheet has no programme header."""
+def programme_year(grid: Grid, header_row: int, label_header: str,
+                   year: int | None = None) -> tuple[int | None, str]:
+    """(year, where it was read): the option, else the label header (PROGRAMME 2023), else a
+    title row above the header, else the sheet name, else the file name."""
+    if year is not None:
+        return year, "option"
+    match = _YEAR.search(label_header)
+    if match:
+        return int(match.group(1)), "header"
+    for offset in range(max(0, min(header_row - grid.first_row, len(grid.rows)))):
+        for value in grid.rows[offset]:
+            match = _YEAR.search(value) if isinstance(value, str) else None
+            if match:
+                return int(match.group(1)), "title"
+    for text, where in ((grid.sheet, "sheet"), (PurePath(grid.source).name, "file")):
+        match = _YEAR.search(text.replace("_", " ")) if text else None
+        if match:
+            return int(match.group(1)), where
+    return None, "none"
+
+
+def parse_programme(grid: Grid, *, year: int | None = None) -> Programme:
+    """Parse a sheet's grid. Raises MotxlError when the sheet has no programme header.
+    ``year`` (the --year option) overrides the year read from the sheet."""
     header = find_header(grid)
     columns = header.columns
-    year_match = _YEAR.search(header.texts["label"])
+    programme_year_, year_source = programme_year(grid, header.row, header.texts["label"], year)
     first_data = header.row + 1
     offset = first_data - grid.first_row
     data_rows = grid.rows[offset:] if offset >= 0 else []
-    while data_rows and all(v is None for v in data_rows[-1]):
-        data_rows = data_rows[:-1]
+    end = len(data_rows)
+    while end and data_rows[end - 1].count(None) == len(data_rows[end - 1]):
+        end -= 1
+    if end < len(data_rows):
+        data_rows = data_rows[:end]
     last_col = max(grid.first_col + grid.width - 1, max(columns.values()))
 
     field_offsets = {name: col - grid.first_col for name, col in columns.items()}
     headings: dict[str, Heading] = {}
     actions: list[Action] = []
     source_rows: list[SourceRow] = []
+    last_heading: str | None = None
 
     for index, values in enumerate(data_rows):
         row = first_data + index
         cells = {name: (values[o] if 0 <= o < len(values) else None)
                  for name, o in field_offsets.items()}
-        errors = {column_letter(grid.first_col + c): str(v)
+        if values.count(None) == len(values):
+            source_rows.append(SourceRow(row=row, kind="blank", cells=cells, code=None))
+            continue
+        errors = {column_letter(grid.first_col + c): v
                   for c, v in enumerate(values) if isinstance(v, CellError)}
         if errors:
             cells["_errors"] = errors
-        if all(v is None for v in values):
-            source_rows.append(SourceRow(row=row, kind="blank", cells=cells, code=None))
-            continue
         reading = codes.read_code(cells["code"])
         label_raw = as_text(cells["label"])
         code = reading.code
@@ -107,17 +135,39 @@ def parse_programme(grid: Grid) -> Programme:
                               funding=axis_funding(label) if codes.level(code) == 1 else None)
             headings[code] = heading
             source_rows.append(SourceRow(row=row, kind="heading", cells=cells, code=code))
+            last_heading = code
+            continue
+        if reading.numeric and not (last_heading and codes.is_within(last_heading, code)):
+            # A number may have lost its final zero (1.10 → 1.1): neither heading nor action.
+            source_rows.append(SourceRow(row=row, kind="unplaced", cells=cells, code=code))
             continue
         source_rows.append(SourceRow(row=row, kind="action", cells=cells, code=code))
         actions.append(_action(row, code, label, cells, headings))
 
+    _merge_person_spellings(actions)
     return Programme(
         source=grid.source, sheet=grid.sheet, header_row=header.row,
         columns={name: column_letter(col) for name, col in columns.items()},
-        year=int(year_match.group(1)) if year_match else None,
+        year=programme_year_, year_source=year_source, label_header=header.texts["label"],
+        duplicate_columns=header.duplicates, ignored_columns=header.near,
         last_row=first_data + len(data_rows) - 1, last_column=column_letter(last_col),
         headings=list(headings.values()), actions=actions, rows=source_rows,
     )
+
+
+def _merge_person_spellings(actions: list[Action]) -> None:
+    """Spellings of one person (case, accents, spaces) become the most frequent one (the first
+    met on a tie); Validate lists the variants (person-spelling)."""
+    counts: dict[str, Counter[str]] = {}
+    for action in actions:
+        if action.person is not None:
+            counts.setdefault(person_key(action.person), Counter())[action.person] += 1
+    shown = {key: spellings.most_common(1)[0][0] for key, spellings in counts.items()
+             if len(spellings) > 1}
+    if shown:
+        for action in actions:
+            if action.person is not None:
+                action.person = shown.get(person_key(action.person), action.person)
 
 
 def _action(row: int, code: str, label: str, cells: dict[str, Any],

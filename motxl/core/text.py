@@ -52,3 +52,11 @@ def is_pending_label(label: str) -> bool:
 
 def collapse_spaces(text: str) -> str:
     return " ".join(text.split())
+
+
+@lru_cache(maxsize=4096)  # a few dozen people, met on every action row
+def person_key(name: str) -> str:
+    """What two spellings of one person share: 'M. Dupont', 'm. dupont ', 'M.\xa0Dupont'."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(bare.casefold().split())

@@ -19,7 +19,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from motxl.workbooks.refresh import refresh_file
 
-    result = refresh_file(args.file, sheet=args.sheet, output=args.output)
+    result = refresh_file(args.file, sheet=args.sheet, output=args.output, year=args.year)
     print(summary_line(result))
     return 0
 

@@ -92,7 +92,7 @@ def run(args: argparse.Namespace) -> int:
     from motxl.workbooks.reading import read_programme
 
     errors = Console(stderr=True, highlight=False)
-    programme = read_programme(args.file, args.sheet)
+    programme = read_programme(args.file, args.sheet, year=args.year)
     result = run_batch(programme, args.by, args.output, jobs=args.jobs, pdf=args.pdf,
                        progress=_RichProgress(errors))
     for line in result.failures:

@@ -19,9 +19,13 @@ def run(args: argparse.Namespace) -> int:
     from motxl.core.rollup import roll_up
     from motxl.workbooks.reading import read_programme
 
-    rollup = roll_up(read_programme(args.file, args.sheet))
+    programme = read_programme(args.file, args.sheet, year=args.year)
+    rollup = roll_up(programme)
     if args.format == "json":
-        print(json.dumps(rollup.to_json_dict(), ensure_ascii=False, indent=2))
+        data = rollup.to_json_dict()
+        # where the year comes from: option, header, title, sheet, file or none
+        data.update(year=programme.year, year_source=programme.year_source)
+        print(json.dumps(data, ensure_ascii=False, indent=2))
     else:
         from motxl.faces.text_output import print_rollup
 

@@ -20,7 +20,7 @@ def run(args: argparse.Namespace) -> int:
     from motxl.faces.text_output import print_report
     from motxl.workbooks.reading import read_programme
 
-    programme = read_programme(args.file, args.sheet)
+    programme = read_programme(args.file, args.sheet, year=args.year)
     report = validate(programme)
     if args.format == "json":
         print(json.dumps(report.to_json_dict(), ensure_ascii=False, indent=2))

@@ -15,6 +15,17 @@ def add_programme_file(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", metavar="FICHIER", help="classeur .xlsx ou .xlsm")
     parser.add_argument("--sheet", default=None, metavar="FEUILLE",
                         help="feuille du programme (défaut : Programme)")
+    parser.add_argument("--year", type=programme_year, default=None, metavar="AAAA",
+                        help="année du programme (défaut : lue dans l'en-tête, un titre, le nom "
+                             "de la feuille ou du fichier)")
+
+
+def programme_year(text: str) -> int:
+    """``--year``: a year of four digits, 2000 to 2099 (the years motxl reads in a sheet)."""
+    if not (len(text) == 4 and text.isdigit() and text.startswith("20")):
+        raise argparse.ArgumentTypeError(f"« {text} » n'est pas une année (AAAA, par exemple "
+                                         "2024)")
+    return int(text)
 
 
 def add_format(parser: argparse.ArgumentParser) -> None:

@@ -1,7 +1,8 @@
 """Read one sheet's values from a workbook file into a Grid, without loading styles.
 
-python-calamine reads the values (cached results for formulas); it turns Excel error cells into
-empty strings, so the error cells are found in the sheet's XML with a byte scan and put back.
+python-calamine reads the values (cached results for formulas); it turns Excel error cells and
+formulas saved without a result into empty cells, so those are found in the sheet's XML with an
+XML parser (only when the sheet has error cells or formulas at all) and put back.
 Numbers that are not finite (``NaN``, ``1e999``: no Excel writes them) are read as ``#NUM!``.
 
 python-calamine holds a sheet as one dense block from its first to its last filled cell, so a
@@ -12,14 +13,17 @@ the extent of the filled cells is measured in the sheet's XML first, and a sheet
 
 from __future__ import annotations
 
+import io
 import math
 import re
 import zipfile
 from pathlib import Path, PurePosixPath
+from typing import Iterator
 
 from defusedxml import ElementTree
 
-from motxl.core.grid import CellError, Grid, column_index, column_letter
+from motxl.core.grid import (CellError, Grid, Uncomputed, column_index, column_letter,
+                              cycle_collection_paused)
 from motxl.core.headers import HEADER_SEARCH_ROWS, field_of
 from motxl.core.model import Programme
 from motxl.core.parse import parse_programme
@@ -30,10 +34,7 @@ from motxl.workbooks import opc
 
 DEFAULT_SHEET = "Programme"
 _NS_MAIN, _NS_REL, _NS_PKG_REL = opc.NS_MAIN, opc.NS_REL, opc.NS_PKG_REL
-_ERROR_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)\bt=\"e\"([^>]*)>(.{0,400}?)</(?:\w+:)?c>",
-                         re.S)
-_REF = re.compile(rb"\br=\"([A-Za-z]+)(\d+)\"")
-_VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
+_CELL_REF = re.compile(r"\s*([A-Za-z]+)([0-9]+)\s*$")
 #: Rows × columns of the block from A1 to the farthest filled cell above which a sheet is refused
 #: (python-calamine keeps about 32 bytes a cell; a programme of 100,000 actions is 1.1 million).
 MAX_CELLS = 25_000_000
@@ -50,10 +51,13 @@ _SHARED_STRINGS_TYPE = "/sharedStrings"
 _UNIQUE_COUNT = re.compile(rb"""\buniqueCount\s*=\s*["']\s*([0-9]+)""")
 
 
-def read_programme(path: str | Path, sheet: str | None = None) -> Programme:
-    """The parsed programme of a workbook file (MotxlError when it cannot be read)."""
-    grid = read_grid(Path(path), sheet or DEFAULT_SHEET)
-    return parse_programme(grid)
+def read_programme(path: str | Path, sheet: str | None = None, *,
+                   year: int | None = None) -> Programme:
+    """The parsed programme of a workbook file (MotxlError when it cannot be read); ``year``
+    (the --year option) overrides the year read from the sheet."""
+    with cycle_collection_paused():
+        grid = read_grid(Path(path), sheet or DEFAULT_SHEET)
+        return parse_programme(grid, year=year)
 
 
 def read_grid(path: Path, sheet: str = DEFAULT_SHEET) -> Grid:
@@ -119,7 +123,10 @@ def _read_rows(sheet) -> tuple[list[list], int]:
                     width = header_width
             rows.append(row)
         else:
-            rows.append(_cells(raw[:width]))
+            cut = raw[:width]
+            # an empty row costs one C-level count, not one Python test a cell: a stray note
+            # in Z100000 gives 100,000 of them
+            rows.append([] if cut.count("") == len(cut) else _cells(cut))
     return rows, full_width
 
 
@@ -290,15 +297,72 @@ def _check_extent(path: Path, sheet: str, data: bytes | None) -> None:
 
 
 def _overlay_errors(grid: Grid, data: bytes | None) -> None:
-    """Put Excel error values (#REF!...) back into the grid as CellError."""
-    if data is None or b't="e"' not in data:
+    """Put Excel error values (#REF!...) and formulas saved without a result back into the grid,
+    as CellError and Uncomputed (python-calamine reads both as empty cells)."""
+    if data is None:
         return
-    for match in _ERROR_CELL.finditer(data):
-        ref = _REF.search(match.group(1) + b" " + match.group(2))
-        value = _VALUE.search(match.group(3))
-        if not ref or not value:
-            continue
-        row = int(ref.group(2)) - grid.first_row
-        col = column_index(ref.group(1).decode()) - grid.first_col
-        if 0 <= row < len(grid.rows) and 0 <= col < len(grid.rows[row]):
-            grid.rows[row][col] = CellError(value.group(1).decode("utf-8", "replace"))
+    for row, col, value in special_cells(data):
+        r, c = row - grid.first_row, col - grid.first_col
+        if 0 <= r < len(grid.rows):
+            cells = grid.rows[r]
+            if c >= len(cells) and c < grid.width:
+                cells.extend([None] * (c + 1 - len(cells)))
+            if 0 <= c < len(cells):
+                cells[c] = value
+
+
+def _may_hide_values(data: bytes) -> bool:
+    """Whether the sheet has error cells or formulas at all (most programme sheets have none:
+    then the XML is not parsed a second time)."""
+    return b't="e"' in data or b"t='e'" in data or b"<f" in data or b":f>" in data \
+        or b":f " in data
+
+
+def special_cells(data: bytes) -> Iterator[tuple[int, int, CellError]]:
+    """(row, column, value) of each error cell and each formula without a stored result, read
+    with an XML parser (any formula length, any prefix, cells with or without references)."""
+    if not _may_hide_values(data):
+        return
+    row = col = 0
+    try:
+        for event, element in ElementTree.iterparse(io.BytesIO(data), events=("start", "end")):
+            tag = element.tag.rpartition("}")[2]
+            if event == "start":
+                if tag == "row":
+                    ref = element.get("r")
+                    row, col = (int(ref) if ref and ref.isdigit() else row + 1), 0
+                elif tag == "c":
+                    match = _CELL_REF.match(element.get("r") or "")
+                    if match:
+                        row, col = int(match.group(2)), column_index(match.group(1))
+                    else:
+                        col += 1
+                continue
+            if tag == "c":
+                value = _special_value(element)
+                if value is not None:
+                    yield row, col, value
+                element.clear()
+            elif tag == "row":
+                element.clear()
+    except ElementTree.ParseError:
+        return  # calamine read the sheet: what it could not parse stays as calamine read it
+
+
+def _special_value(cell) -> CellError | None:
+    formula = value = None
+    for child in cell:
+        tag = child.tag.rpartition("}")[2]
+        if tag == "f":
+            formula = child
+        elif tag in ("v", "is"):
+            value = child
+    if cell.get("t") == "e":
+        if value is not None and value.text:
+            return CellError(value.text.strip())
+        return None
+    # openpyxl writes <v/> for a formula it could not compute; only a text result can be empty
+    if formula is not None and (value is None or (not value.text and cell.get("t") != "str")):
+        text = (formula.text or "").strip()
+        return Uncomputed(f"={text}" if text else "(formule partagée)")
+    return None

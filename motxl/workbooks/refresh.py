@@ -46,7 +46,7 @@ def _own_tab_names() -> tuple[str, ...]:
 
 
 def refresh_file(path: str | Path, *, sheet: str | None = None, output: str | Path | None = None,
-                 now: dt.datetime | None = None) -> RefreshResult:
+                 now: dt.datetime | None = None, year: int | None = None) -> RefreshResult:
     """Write the three tabs into ``path`` (in place) or into ``output``; MotxlError if refused."""
     from motxl.core.checks import validate
     from motxl.core.rollup import roll_up
@@ -61,7 +61,7 @@ def refresh_file(path: str | Path, *, sheet: str | None = None, output: str | Pa
         raise MotxlError(f"{target.name} doit avoir la même extension que {source.name} "
                          f"({source.suffix}) : changez le nom donné à -o.")
     _refuse_if_open(target)
-    programme = read_programme(source, sheet)
+    programme = read_programme(source, sheet, year=year)
     own_names = {name.casefold() for name in _own_tab_names()}
     if programme.sheet.casefold() in own_names:
         raise MotxlError(f"La feuille du programme s'appelle « {programme.sheet} », nom "

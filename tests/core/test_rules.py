@@ -6,8 +6,22 @@ import pytest
 
 from motxl.core.checks import validate
 from motxl.core.findings import RULES
-from motxl.core.grid import CellError
+from motxl.core.grid import CellError, Uncomputed
 from motxl.workbooks.reading import read_programme
+from tests.conftest import HEADER
+
+
+def formulas_without_results(path, rows):
+    """A workbook written by a program (openpyxl): formulas are saved without a result."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Programme"
+    for row in rows:
+        sheet.append([str(v) if isinstance(v, Uncomputed) else v for v in row])
+    book.save(path)
+    return path
 
 # Columns of the test header: A code, B label, C person, D funding, E days planned,
 # F budget planned, G days actual, H spent actual, I status, J deadline, K comment.
@@ -66,6 +80,18 @@ CASES = {
                          (replaced(3, J=dt.date(2024, 1, 15)), "J5")],
     "duplicate-action": [(with_row(5, ["1.1.1", "Action  a"]), "B7")],
     "blank-row": [(with_row(5, []), "A7")],
+    "code-number": [(replaced(1, A=1.1), "A3")],
+    # 1.10 typed in a General cell is the number 1.1, met again after objective 1.2
+    "code-number-ambiguous": [(with_row(9, [1.1, "OBJECTIF DIX"]), "A11")],
+    "code-respelt": [(replaced(7, A="1.02"), "A9"), (replaced(7, A="1. 2"), "A9")],
+    "formula-no-result": [(replaced(3, F=Uncomputed("=E5*200")), "F5"),
+                          (replaced(3, I=Uncomputed('=IF(G5>0,"En cours","À lancer")')), "I5")],
+    "formula-no-result-text": [(replaced(3, K=Uncomputed('=C5&" ok"')), "K5")],
+    "column-duplicate": [(CLEAN, "L1", [*HEADER, "Statut"])],
+    "column-ignored": [(CLEAN, "L1", [*HEADER, "Budget prévu 2022 (€)"])],
+    "year-unknown": [(CLEAN, "B1", ["Axe", "Libellé", *HEADER[2:]])],
+    "programme-empty": [(CLEAN[:3], "A1"), ([], "A1")],
+    "person-spelling": [(replaced(4, C="anne"), "C6"), (replaced(4, C="ANNE"), "C6")],
 }
 
 
@@ -82,9 +108,14 @@ def test_clean_programme_has_no_finding(make_programme):
 
 @pytest.mark.parametrize("rule,case", [(r, c) for r, cases in CASES.items() for c in cases],
                          ids=lambda v: v if isinstance(v, str) else v[1])
-def test_rule_fires(make_programme, rule, case):
-    rows, cell = case
-    report = validate(read_programme(make_programme(rows)))
+def test_rule_fires(make_programme, tmp_path, rule, case):
+    rows, cell, *header = case
+    header = header[0] if header else HEADER
+    if any(isinstance(v, Uncomputed) for row in rows for v in row):
+        path = formulas_without_results(tmp_path / "formules.xlsx", [header, *rows])
+    else:
+        path = make_programme(rows, header=header)
+    report = validate(read_programme(path))
     hits = [f for f in report.findings if f.rule == rule]
     assert [(f.severity, f.cell) for f in hits] == [(RULES[rule].severity, cell)], \
         report.flatten(["rule", "cell", "message"])
@@ -98,7 +129,8 @@ def test_code_typed_as_number_is_a_code(make_programme):
     rows = [[1, "[SOCLE] AXE"], [1.1, "OBJ"], ["1.1.1", "SO"], ["1.1.1", "Action"]]
     programme = read_programme(make_programme(rows))
     assert [h.code for h in programme.headings] == ["1", "1.1", "1.1.1"]
-    assert validate(programme).findings == []
+    # the decimal number 1.1 is at risk (1.10 would be 1.1 too): one warning; whole numbers none
+    assert validate(programme).flatten() == [["code-number", "A3"]]
 
 
 def test_header_found_below_title_and_columns_reordered(make_programme, tmp_path):

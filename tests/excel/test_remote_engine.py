@@ -152,6 +152,9 @@ def test_second_refresh_replaces_charts_and_table(click, bundled, seed_tabs):
     sheets = {name: [[first.cells[name].get((r, c)) for c in range(1, 19)]
                      for r in range(1, 1 + max((k[0] for k in first.cells[name]), default=0))]
               for name in first.names}
+    # the buttons never write the programme: it is sent as it was (its text codes stay text;
+    # rebuilt from the double's cells, 1.1 would come back as a number, a code-number warning)
+    sheets["Programme"] = bundled["Programme"]
     payload = workbook_payload(sheets, name=BOOK_NAME)
     for sheet, data in zip(payload["sheets"], first.book_data["sheets"]):
         sheet["charts"] = copy.deepcopy(data.get("charts", []))

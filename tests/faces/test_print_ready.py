@@ -40,7 +40,7 @@ def test_help_of_motxl_and_every_sub_command_is_french(cli):
         assert "afficher cette aide et quitter" in text
         assert not ENGLISH.search(text), (command, ENGLISH.search(text))
         metavars = set(re.findall(r"\b[A-Z][A-Z-]{2,}\b", text.split("\n\n")[0]))
-        assert metavars <= {"FICHIER", "FEUILLE", "DOSSIER", "DATE", "FORMAT", "REGROUPEMENT",
+        assert metavars <= {"FICHIER", "FEUILLE", "DOSSIER", "DATE", "AAAA", "FORMAT", "REGROUPEMENT",
                             "N"}, (command, metavars)
     assert not ENGLISH.search(main)
 

@@ -16,8 +16,10 @@ def _code_column(p: Programme) -> str:
 
 
 def check_code_cells(p: Programme) -> Iterator[Finding]:
-    """code-format, code-missing and code-trailing-dot, from the code cell of each row."""
+    """code-format, code-missing, code-trailing-dot, code-respelt and code-number, from the code
+    cell of each row."""
     col = _code_column(p)
+    numeric: list[tuple[int, str]] = []
     for source in p.rows:
         if source.kind == "blank":
             continue
@@ -34,6 +36,28 @@ def check_code_cells(p: Programme) -> Iterator[Finding]:
         elif reading.trailing_dot:
             yield make_finding("code-trailing-dot", p.sheet, col, source.row,
                                text=reading.text, code=reading.code)
+        elif reading.respelt:
+            yield make_finding("code-respelt", p.sheet, col, source.row,
+                               text=reading.text, code=reading.code)
+        if reading.numeric and reading.code is not None and "." in reading.code:
+            numeric.append((source.row, reading.code))
+    if numeric:
+        row, code = numeric[0]
+        yield make_finding("code-number", p.sheet, col, row, count=len(numeric), code=code,
+                           letter=col)
+
+
+def check_numeric_codes(p: Programme) -> Iterator[Finding]:
+    """code-number-ambiguous: a numeric code met again away from its heading (the parser left
+    the row out: 1.10 typed in a General cell is 1.1, and its row must not become an action)."""
+    col = _code_column(p)
+    last_heading = "(aucune rubrique)"
+    for source in p.rows:
+        if source.kind == "heading" and source.code is not None:
+            last_heading = source.code
+        elif source.kind == "unplaced" and source.code is not None:
+            yield make_finding("code-number-ambiguous", p.sheet, col, source.row,
+                               code=source.code, after=last_heading, letter=col)
 
 
 def check_hierarchy(p: Programme) -> Iterator[Finding]:
@@ -114,5 +138,5 @@ def check_axis_tags(p: Programme) -> Iterator[Finding]:
             yield make_finding("axis-tag", p.sheet, col, heading.row, code=heading.code)
 
 
-CHECKS = (check_code_cells, check_hierarchy, check_blank_rows, check_duplicates,
+CHECKS = (check_code_cells, check_numeric_codes, check_hierarchy, check_blank_rows, check_duplicates,
           check_axis_tags)

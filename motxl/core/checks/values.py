@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any, Iterator
 
 from motxl.core.findings import Finding, make_finding
-from motxl.core.grid import CellError
+from motxl.core.grid import CellError, Uncomputed
 from motxl.core.headers import HEADER_TEXT
 from motxl.core.model import AMOUNT_FIELDS, FUNDINGS, STATUSES, Programme
 from motxl.core.parse import MAX_AMOUNT, canonical_funding, canonical_status
@@ -76,10 +76,23 @@ def check_choices(p: Programme) -> Iterator[Finding]:
                                    value=_shown(value), choices=_choices(names))
 
 
+#: Fields whose unknown value changes a figure: a formula without result there is an error.
+_FIGURE_FIELDS = frozenset({*AMOUNT_FIELDS, "status", "deadline", "code", "funding"})
+
+
 def check_cell_errors(p: Programme) -> Iterator[Finding]:
+    """cell-error, and formula-no-result(-text) for formulas saved without their result."""
+    field_of_column = {letter: name for name, letter in p.columns.items()}
     for source in p.rows:
         for column, value in source.cells.get("_errors", {}).items():
-            yield make_finding("cell-error", p.sheet, column, source.row, value=value)
+            if not isinstance(value, Uncomputed):
+                yield make_finding("cell-error", p.sheet, column, source.row, value=value)
+                continue
+            name = field_of_column.get(column)
+            rule = "formula-no-result" if name in _FIGURE_FIELDS else "formula-no-result-text"
+            shown = HEADER_TEXT[name] if name else f"Colonne {column}"
+            yield make_finding(rule, p.sheet, column, source.row, column_name=shown,
+                               formula=_shown(value))
 
 
 def check_overspent(p: Programme) -> Iterator[Finding]:

@@ -1,0 +1,74 @@
+"""Reading is linear in the sheet's used area: `motxl validate` against a raw python-calamine read.
+
+Usage:  python bench/bench_reading.py [--actions 100000] [--repeat 3]
+
+Two files are generated (motxl.workbooks.sample): a small programme with one stray note in
+Z100000, and a programme of --actions actions. For each, in the same run, on the same file:
+  calamine   a process that imports python_calamine and reads every row of the sheet
+  validate   a process running `motxl validate FILE --format json`
+Wall time is the median of --repeat runs; peak memory (max RSS) is read by the parent from
+os.wait4 on the finished child. Goals: stray cell validate <= 1 s; 100,000 actions
+validate <= 3 s and <= 200 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+CALAMINE = ("import python_calamine as c; s = c.CalamineWorkbook.from_path(r'{path}')"
+            ".get_sheet_by_name('Programme'); n = sum(1 for _ in s.iter_rows())")
+
+
+def run(cmd: list[str], repeat: int) -> tuple[float, float]:
+    """(median seconds, largest peak MB) of ``cmd`` run ``repeat`` times as a child process."""
+    times, peaks = [], []
+    for _ in range(repeat):
+        pid_start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _, status, usage = os.wait4(proc.pid, 0)
+        times.append(time.perf_counter() - pid_start)
+        peaks.append(usage.ru_maxrss / 1024)
+        if os.waitstatus_to_exitcode(status) not in (0, 1):
+            raise SystemExit(f"{' '.join(cmd)} failed ({status})")
+    return statistics.median(times), max(peaks)
+
+
+def build(folder: Path, actions: int) -> dict[str, Path]:
+    from motxl.workbooks.sample import sample_rows
+    from motxl.workbooks.writing import save_sheets
+
+    stray = sample_rows(100)
+    stray += [[None]] * (100_000 - len(stray) - 1) + [[None] * 25 + ["note égarée"]]
+    files = {"stray cell Z100000": folder / "stray.xlsx",
+             f"{actions:,} actions": folder / "large.xlsx"}
+    save_sheets(files["stray cell Z100000"], {"Programme": stray})
+    save_sheets(files[f"{actions:,} actions"], {"Programme": sample_rows(actions)})
+    return files
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--actions", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        files = build(Path(tmp), args.actions)
+        print(f"{'file':<22} {'calamine':>10} {'validate':>10} {'ratio':>7} {'peak MB':>9} "
+              f"{'calamine MB':>12}")
+        for name, path in files.items():
+            raw, raw_mb = run([sys.executable, "-c", CALAMINE.format(path=path)], args.repeat)
+            val, val_mb = run([sys.executable, "-m", "motxl", "validate", str(path),
+                               "--format", "json"], args.repeat)
+            print(f"{name:<22} {raw:9.2f}s {val:9.2f}s {val / raw:7.2f} {val_mb:9.0f} "
+                  f"{raw_mb:12.0f}")
+
+
+if __name__ == "__main__":
+    main()
