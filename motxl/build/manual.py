@@ -6,6 +6,7 @@ the seed's own warnings are passed in, so the sheet names exactly what Validate 
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Iterable
 
 from motxl.core.findings import RULES, Finding
@@ -20,7 +21,8 @@ def _finding_line(finding: Finding) -> str:
 
 def manual_lines(*, workbook_name: str, xlwings_version: str, year: int | None,
                  examples: Iterable[Finding], seed_warnings: Iterable[Finding],
-                 interpreter_cells: dict[str, str]) -> list[tuple[str, str]]:
+                 interpreter_cells: dict[str, str],
+                 situation_section: Iterable[tuple[str, str]] = ()) -> list[tuple[str, str]]:
     """The sheet's lines, top to bottom: (look, text); look is title/section/text/item/code/alert.
 
     ``interpreter_cells`` maps the xlwings.conf keys to their value cells ('Interpreter_Win' →
@@ -60,6 +62,7 @@ def manual_lines(*, workbook_name: str, xlwings_version: str, year: int | None,
                  "d'aide."),
         ("text", "Pendant le calcul, la barre d'état d'Excel indique ce que fait motxl ; un "
                  "message s'affiche à la fin. En cas de problème, le message dit quoi faire."),
+        *situation_section,
         ("", ""),
         ("section", "Saisir le programme"),
         ("item", "Une ligne par action, sous sa rubrique. La colonne « Axe » porte le code : "
@@ -157,6 +160,36 @@ def manual_lines(*, workbook_name: str, xlwings_version: str, year: int | None,
                  "ne sont pas reprises. Travaillez dans une copie du classeur."),
     ]
     return lines
+
+
+def situation_lines(*, date_cell: str, situation: dt.date, story: dict[str, int],
+                    actions: int) -> list[tuple[str, str]]:
+    """The "date de situation" section: where the date is, what it changes, and the story the
+    example figures tell at that date (``story``: counts by state of motxl.core.situation)."""
+    late_share = round(100 * story.get("late", 0) / actions) if actions else 0
+    return [
+        ("", ""),
+        ("section", "La date de situation"),
+        ("item", f"La cellule {date_cell} de l'onglet « Programme » (à droite des boutons, nom "
+                 "défini « DateSituation ») porte la date à laquelle le programme est regardé : "
+                 "« Situation au … » dans les titres et en-têtes d'impression, actions en retard "
+                 "(échéance passée, ni réalisée ni abandonnée), échéances proches (30 jours), "
+                 "actions non démarrées. Videz-la pour utiliser la date du jour ; en ligne de "
+                 "commande, --as-of 31/10/2023 la remplace."),
+        ("item", "Dans l'onglet « Suivi », chaque action a une couleur, selon cet ordre de "
+                 "priorité : gris abandonnée, orange en attente, rouge en retard ou en "
+                 "dépassement, vert réalisée, orange échéance proche, bleu non démarrée ; chaque "
+                 "indicateur garde aussi sa colonne pour filtrer."),
+        ("item", f"L'histoire des exemples au {situation:%d/%m/%Y} : {story.get('done', 0)} "
+                 f"actions réalisées, {story.get('under_way', 0) + story.get('due_soon', 0)} "
+                 f"en cours ou à échéance proche, {story.get('late', 0)} en retard "
+                 f"({late_share} % des {actions} actions), {story.get('not_started', 0)} pas "
+                 "encore lancées (échéance en décembre), "
+                 f"{story.get('pending', 0)} en attente (en orange) et "
+                 f"{story.get('abandoned', 0)} abandonnée(s), "
+                 f"{story.get('over', 0)} en dépassement. Cliquez sur « Actualiser la "
+                 "synthèse » pour le voir."),
+    ]
 
 
 #: Printable height of a manual page (A4 landscape, 0.6" margins, header and footer), points.

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 import motxl
-from motxl.build.manual import XLWINGS_CONF, manual_lines, page_breaks
+from motxl.build.manual import XLWINGS_CONF, manual_lines, page_breaks, situation_lines
 from motxl.build.programme_sheet import (FIELD_ORDER, LINE_HEIGHT, wrapped_lines,
                                          write_programme_sheet)
 from motxl.build.vba_project import VbaModule, build_vba_project
@@ -42,8 +42,10 @@ from motxl.core.headers import HEADER_TEXT, field_of
 from motxl.core.model import Programme
 from motxl.core.parse import parse_programme
 from motxl.core.rollup import roll_up
+from motxl.core.situation import NAME as SITUATION_NAME
+from motxl.core.situation import Situation, flags
 from motxl.presentation import CONTROLES, SUIVI, SYNTHESE, build_tabs
-from motxl.presentation.spec import NAVY, TabSpec, page_header, situation_label
+from motxl.presentation.spec import DATE, NAVY, TabSpec, page_header, situation_label
 from motxl.render.xlsxwriter_file import print_setup
 from motxl.errors import MotxlError
 from motxl.workbooks.preflight import is_open_in_excel, lock_file
@@ -85,6 +87,10 @@ MACRO_CALLS = {"Valider": "import motxl.faces.excel; motxl.faces.excel.validate(
 #: its characters (motxl.faces.excel.compare_with).
 COMPARE_CALL = "import motxl.faces.excel; motxl.faces.excel.compare_with()"
 BUTTON_ROW, NOTE_ROW = 1, 2  # sheet rows (blank in the seed)
+#: The situation date of the example (defined name DateSituation), right of the buttons: the
+#: example figures tell their story as of that day (workbook/source/make_example_figures.py).
+SITUATION_DATE = dt.date(2023, 10, 31)
+SITUATION_LABEL_CELL, SITUATION_CELL = "C1", "D1"
 NOTE = ("Attention : les chiffres des colonnes C à K (responsables, financements, jours, "
         "budgets, dépenses, statuts, échéances, commentaires) sont des EXEMPLES fictifs, à "
         "remplacer par les vôtres — voir l'onglet « Mode d'emploi ».")
@@ -243,6 +249,46 @@ def _example_findings(programme: Programme, seed_text: str):
     return report, examples, seed_warnings
 
 
+def _situation_cell(workbook, worksheet) -> None:
+    """The labelled DateSituation cell right of the buttons, with a date validation."""
+    label = workbook.add_format({"bold": True, "align": "right", "valign": "vcenter",
+                                 "font_color": "#" + NAVY})
+    date = workbook.add_format({"bold": True, "num_format": DATE, "align": "center",
+                                "valign": "vcenter", "bg_color": "#FFF2CC", "pattern": 1,
+                                "border": 1, "font_color": "#" + NAVY})
+    hint = workbook.add_format({"italic": True, "font_color": "#595959", "valign": "vcenter"})
+    worksheet.write_string(SITUATION_LABEL_CELL, "Date de situation :", label)
+    worksheet.write_datetime(SITUATION_CELL, dt.datetime.combine(SITUATION_DATE, dt.time()),
+                             date)
+    row, col = _cell_index(SITUATION_CELL)
+    worksheet.write_string(row, col + 1, "retards et échéances comptés à cette date (vide = "
+                           "aujourd'hui)", hint)
+    worksheet.data_validation(SITUATION_CELL, {
+        "validate": "date", "criteria": "between", "minimum": dt.date(2000, 1, 1),
+        "maximum": dt.date(2100, 12, 31), "input_title": "Date de situation",
+        "input_message": "Date à laquelle le programme est regardé (JJ/MM/AAAA).",
+        "error_title": "Date de situation", "error_message": "Saisissez une date JJ/MM/AAAA."})
+    absolute = "$" + SITUATION_CELL[0] + "$" + SITUATION_CELL[1:]
+    workbook.define_name(SITUATION_NAME, f"={PROGRAMME}!{absolute}")
+
+
+def _cell_index(cell: str) -> tuple[int, int]:
+    from xlsxwriter.utility import xl_cell_to_rowcol
+
+    return xl_cell_to_rowcol(cell)
+
+
+def _story(programme: Programme, as_of: dt.date) -> dict[str, int]:
+    """How many actions are in each state at the situation date (and how many are late)."""
+    story: dict[str, int] = {}
+    for action in programme.actions:
+        f = flags(action, as_of)
+        story[f.state] = story.get(f.state, 0) + 1
+    story["late"] = sum(1 for a in programme.actions if flags(a, as_of).late)
+    story["over"] = sum(1 for a in programme.actions if flags(a, as_of).over)
+    return story
+
+
 def _own_tab(workbook, worksheet, spec: TabSpec, hint: str, hint_format) -> None:
     worksheet.write_string(0, 0, hint, hint_format)
     print_setup(worksheet, spec)
@@ -357,12 +403,14 @@ def build_workbook_bytes(source_dir: Path | None = None, vba_dir: Path = VBA_DIR
             "macro": macro, "caption": caption, "width": width, "height": 30,
             "x_offset": x_offset, "y_offset": 5})
         x_offset += width + 12
+    _situation_cell(workbook, programme_sheet)
     programme_sheet.activate()
 
     programme = layout.programme
     report, examples, seed_warnings = _example_findings(programme, seed_text)
-    tabs = build_tabs(programme, report, roll_up(programme), now=CREATED,
-                      source_name=WORKBOOK_NAME)
+    situation = Situation(SITUATION_DATE, "workbook")
+    tabs = build_tabs(programme, report, roll_up(programme, SITUATION_DATE),
+                      situation=situation, source_name=WORKBOOK_NAME)
     hint_format = workbook.add_format({"italic": True, "font_color": "#7F7F7F"})
     for spec in tabs:
         _own_tab(workbook, sheets[spec.name], spec, HINTS[spec.name], hint_format)
@@ -372,7 +420,10 @@ def build_workbook_bytes(source_dir: Path | None = None, vba_dir: Path = VBA_DIR
     _manual_sheet(workbook, sheets[MODE_EMPLOI], manual_lines(
         workbook_name=WORKBOOK_NAME, xlwings_version=xlwings_bas_version(vba_dir),
         year=programme.year, examples=examples, seed_warnings=seed_warnings,
-        interpreter_cells=conf_cells), page_header(situation_label(programme.year)))
+        interpreter_cells=conf_cells, situation_section=situation_lines(
+            date_cell=SITUATION_CELL, situation=SITUATION_DATE,
+            story=_story(programme, SITUATION_DATE), actions=len(programme.actions))),
+        page_header(situation_label(programme.year)))  # static pages: the year, not a date
 
     workbook.add_vba_project(io.BytesIO(vba_bin), is_stream=True)
     workbook.close()

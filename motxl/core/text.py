@@ -54,6 +54,29 @@ def collapse_spaces(text: str) -> str:
     return " ".join(text.split())
 
 
+#: Country codes of the border tags, for their full names (ISO 3166 alpha-2, plus the tags the
+#: programme uses). "FR-IT-MC" → "France – Italie – Monaco"; "OM" is the overseas territories.
+COUNTRY_NAMES = {
+    "FR": "France", "AD": "Andorre", "BE": "Belgique", "BR": "Brésil", "CH": "Suisse",
+    "DE": "Allemagne", "ES": "Espagne", "GB": "Royaume-Uni", "UK": "Royaume-Uni",
+    "IT": "Italie", "LU": "Luxembourg", "MC": "Monaco", "NL": "Pays-Bas", "SR": "Suriname",
+}
+SPECIAL_BORDERS = {"OM": "Outre-mer"}
+_FUNDING_TAG = re.compile(r"^\s*\[(?:SOCLE|SUR-MESURE)\]\s*", re.IGNORECASE)
+
+
+def border_name(tag: str) -> str:
+    """'FR-BE' → 'France – Belgique'; unknown codes stay as they are."""
+    if tag in SPECIAL_BORDERS:
+        return SPECIAL_BORDERS[tag]
+    return " – ".join(COUNTRY_NAMES.get(part, part) for part in tag.split("-"))
+
+
+def without_funding_tag(label: str) -> str:
+    """'[SOCLE] AXE 1 - …' → 'AXE 1 - …', for tables that show the funding in its own column."""
+    return _FUNDING_TAG.sub("", label, count=1)
+
+
 @lru_cache(maxsize=4096)  # a few dozen people, met on every action row
 def person_key(name: str) -> str:
     """What two spellings of one person share: 'M. Dupont', 'm. dupont ', 'M.\xa0Dupont'."""

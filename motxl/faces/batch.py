@@ -35,6 +35,7 @@ from typing import Iterable, Sequence
 
 from motxl.core.findings import ValidationReport
 from motxl.core.model import Programme
+from motxl.core.situation import Situation, resolve
 from motxl.presentation.cover import IndexEntry
 from motxl.errors import MotxlError
 from motxl.faces.reports.folder import INDEX_FILE, MANIFEST, Manifest, write_index
@@ -136,7 +137,8 @@ def prepare_directory(directory: Path) -> None:
 
 
 def plan_jobs(programme: Programme, report: ValidationReport, dimensions: Sequence[str],
-              directory: Path, now: dt.datetime, taken: Iterable[str] = ()) -> list[ReportJob]:
+              directory: Path, now: dt.datetime, taken: Iterable[str] = (),
+              situation: Situation | None = None) -> list[ReportJob]:
     """One job per group of each dimension, with distinct safe file names."""
     groups = [g for d in dimensions for g in groups_of(programme, d)]
     stems = unique_stems([g.name for g in groups], taken=[Path(INDEX_FILE).stem, *taken])
@@ -144,13 +146,15 @@ def plan_jobs(programme: Programme, report: ValidationReport, dimensions: Sequen
     return [ReportJob(group=g, stem=s, programme=sub_programme(programme, g.rows,
                                                                with_rows=False),
                       report=group_report(report, g), directory=str(directory), now=now,
-                      source_name=source_name)
+                      source_name=source_name,
+                      situation=situation or resolve(None, today=now.date()))
             for g, s in zip(groups, stems)]
 
 
 def run_batch(programme: Programme, dimensions: Sequence[str], directory: str | Path, *,
               report: ValidationReport | None = None, jobs: int = 1, pdf: bool = False,
-              now: dt.datetime | None = None, progress: Progress | None = None) -> BatchResult:
+              now: dt.datetime | None = None, progress: Progress | None = None,
+              situation: Situation | None = None) -> BatchResult:
     """Write every group's report of every dimension into ``directory``, then the index.
 
     Raises MotxlError (nothing written) when the folder is unusable, when a report's name is
@@ -178,7 +182,7 @@ def run_batch(programme: Programme, dimensions: Sequence[str], directory: str | 
 
     kept = [r for r in manifest.reports if r["dimension"] not in dims]
     taken = [Path(r["file"]).stem for r in kept]
-    planned = plan_jobs(programme, report, dims, directory, now, taken)
+    planned = plan_jobs(programme, report, dims, directory, now, taken, situation)
     for dim in dims:
         if not any(job.group.dimension == dim for job in planned):
             warnings.append(f"aucun groupe pour le regroupement « {DIMENSIONS[dim].noun} » "

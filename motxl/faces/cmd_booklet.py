@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from motxl.faces.cmd_report import DIMENSION_HELP, _dimension
-from motxl.faces.options import add_programme_file
+from motxl.faces.options import add_as_of, add_programme_file
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -20,6 +20,7 @@ def register(commands: argparse._SubParsersAction) -> None:
                         metavar="REGROUPEMENT",
                         help=f"{DIMENSION_HELP} (défaut : axis) ; répétez --by pour plusieurs "
                              "jeux de sections")
+    add_as_of(parser)
     parser.set_defaults(run=run)
 
 
@@ -29,6 +30,7 @@ def run(args: argparse.Namespace) -> int:
     from motxl.faces.reports.booklet import build_booklet
     from motxl.faces.reports.pdf import find_soffice
     from motxl.workbooks.reading import read_programme
+    from motxl.workbooks.situation_cell import check_as_of, situation_of
 
     output = Path(args.output)
     if output.suffix.lower() != ".pdf":
@@ -42,9 +44,12 @@ def run(args: argparse.Namespace) -> int:
         raise MotxlError("LibreOffice (soffice) est introuvable : il faut l'installer pour "
                          "imprimer le livret (ou indiquez son chemin dans MOTXL_SOFFICE). "
                          "Aucun fichier n'a été écrit.")
+    check_as_of(args.as_of)
     programme = read_programme(args.file, args.sheet)
+    situation = situation_of(args.file, args.as_of)
     dimensions = list(dict.fromkeys(args.by or ["axis"]))
-    result = build_booklet(programme, dimensions, output, soffice=soffice, now=report_time())
+    result = build_booklet(programme, dimensions, output, soffice=soffice, now=report_time(),
+                           situation=situation.date)
     print(f"Livret écrit : {result.path} ({result.pages} pages, "
           f"{len(result.sections)} sections).")
     return 0

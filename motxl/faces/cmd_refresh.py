@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from motxl.faces.options import add_programme_file
+from motxl.faces.options import add_as_of, add_programme_file
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -13,13 +13,15 @@ def register(commands: argparse._SubParsersAction) -> None:
     add_programme_file(parser)
     parser.add_argument("-o", "--output", metavar="FICHIER", default=None,
                         help="écrire dans ce fichier au lieu de modifier FICHIER")
+    add_as_of(parser)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from motxl.workbooks.refresh import refresh_file
 
-    result = refresh_file(args.file, sheet=args.sheet, output=args.output, year=args.year)
+    result = refresh_file(args.file, sheet=args.sheet, output=args.output, year=args.year,
+                          as_of=args.as_of)
     print(summary_line(result))
     return 0
 

@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from motxl.faces.options import add_format, add_programme_file
+from motxl.faces.options import add_as_of, add_format, add_programme_file
 
 DIMENSION_HELP = "axe|objectif|financement|frontiere|responsable|statut (ou en anglais : " \
                  "axis, objective, funding, border, person, status)"
@@ -48,6 +48,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--jobs", type=_jobs, default=1, metavar="N",
                         help="nombre de processus en parallèle (défaut : 1)")
     add_format(parser)
+    add_as_of(parser)
     parser.set_defaults(run=run)
 
 
@@ -91,10 +92,14 @@ def run(args: argparse.Namespace) -> int:
     from motxl.faces.terminal import one_line
     from motxl.workbooks.reading import read_programme
 
+    from motxl.workbooks.situation_cell import check_as_of, situation_of
+
     errors = Console(stderr=True, highlight=False)
+    check_as_of(args.as_of)
     programme = read_programme(args.file, args.sheet, year=args.year)
+    situation = situation_of(args.file, args.as_of)
     result = run_batch(programme, args.by, args.output, jobs=args.jobs, pdf=args.pdf,
-                       progress=_RichProgress(errors))
+                       progress=_RichProgress(errors), situation=situation)
     for line in result.failures:
         print(f"motxl : {one_line(line)}", file=sys.stderr)
     for line in result.warnings:

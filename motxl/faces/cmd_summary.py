@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from motxl.faces.options import add_format, add_programme_file
+from motxl.faces.options import add_as_of, add_format, add_programme_file
 import json
 
 
@@ -12,22 +12,27 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser("summary", help="synthèse : actions, jours et euros par niveau")
     add_programme_file(parser)
     add_format(parser)
+    add_as_of(parser)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from motxl.core.rollup import roll_up
     from motxl.workbooks.reading import read_programme
+    from motxl.workbooks.situation_cell import check_as_of, situation_of
 
+    check_as_of(args.as_of)
     programme = read_programme(args.file, args.sheet, year=args.year)
-    rollup = roll_up(programme)
+    situation = situation_of(args.file, args.as_of)
+    rollup = roll_up(programme, situation.date)
     if args.format == "json":
         data = rollup.to_json_dict()
         # where the year comes from: option, header, title, sheet, file or none
         data.update(year=programme.year, year_source=programme.year_source)
+        data.update(as_of=situation.date.isoformat(), as_of_source=situation.source)
         print(json.dumps(data, ensure_ascii=False, indent=2))
     else:
         from motxl.faces.text_output import print_rollup
 
-        print_rollup(rollup)
+        print_rollup(rollup, situation=situation)
     return 0

@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 
-from motxl.faces.options import add_format, add_programme_file
+from motxl.faces.options import add_as_of, add_format, add_programme_file
 
 
 def register(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser("validate", help="contrôler la feuille du programme")
     add_programme_file(parser)
     add_format(parser)
+    add_as_of(parser)
     parser.set_defaults(run=run)
 
 
@@ -20,6 +21,9 @@ def run(args: argparse.Namespace) -> int:
     from motxl.faces.text_output import print_report
     from motxl.workbooks.reading import read_programme
 
+    from motxl.workbooks.situation_cell import check_as_of
+
+    check_as_of(args.as_of)  # the checks need no date, but a wrong one is still refused
     programme = read_programme(args.file, args.sheet, year=args.year)
     report = validate(programme)
     if args.format == "json":

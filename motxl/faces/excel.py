@@ -160,13 +160,26 @@ def _read(book, sheets):
     return sheet, programme, name
 
 
-def _tabs(programme, report, name: str, rollup=None, history=None):
+def _situation(book):
+    """The situation date: the workbook's ``DateSituation`` cell when filled, else today (the
+    same rule as the command line without --as-of); a cell holding no date stops the button
+    with a French message."""
+    from motxl.core.situation import NAME, resolve
+
+    names = book.names
+    value = names[NAME].refers_to_range.value if NAME in names else None
+    return resolve(None, value, today=_now().date())
+
+
+def _tabs(programme, report, name: str, book, rollup=None, history=None, situation=None):
     from motxl.core.rollup import roll_up
     from motxl.presentation import build_tabs
 
-    rollup = rollup or roll_up(programme)
-    return {tab.name: tab for tab in build_tabs(programme, report, rollup, now=_now(),
-                                                source_name=name, history=history)}
+    situation = situation or _situation(book)
+    rollup = rollup or roll_up(programme, situation.date)
+    return {tab.name: tab for tab in build_tabs(programme, report, rollup,
+                                                situation=situation, source_name=name,
+                                                history=history)}
 
 
 def _counts_text(report) -> str:
@@ -183,7 +196,7 @@ def _validate(book) -> _Outcome:
     sheets = SheetFinder(book)
     sheet, programme, name = _read(book, sheets)
     report = check(programme)
-    tab = _tabs(programme, report, name)[CONTROLES]
+    tab = _tabs(programme, report, name, book)[CONTROLES]
     render_tab(sheets.get(CONTROLES, create=True), tab, engine=sheets.engine)
     first_error = next((f for f in report.findings if f.severity == "error"), None)
     sheet.activate()
@@ -213,10 +226,11 @@ def _refresh(book) -> _Outcome:
 
     sheets = SheetFinder(book)
     _, programme, name = _read(book, sheets)
-    rollup = roll_up(programme)
-    history = _history(sheets, rollup, programme.year)
+    situation = _situation(book)
+    rollup = roll_up(programme, situation.date)
+    history = _history(sheets, rollup, programme.year, situation.date)
     report = history.with_findings(check(programme))
-    tabs = _tabs(programme, report, name, rollup, history.situations())
+    tabs = _tabs(programme, report, name, book, rollup, history.situations(), situation)
     deferred = []
     for tab_name in OWN_TABS:
         deferred += render_tab(sheets.get(tab_name, create=True), tabs[tab_name],
@@ -237,7 +251,7 @@ def _refresh(book) -> _Outcome:
     return _Outcome(message, deferred=deferred)
 
 
-def _history(sheets, rollup, year):
+def _history(sheets, rollup, year, date):
     """The Historique sheet as read from the open workbook, with this situation added."""
     from motxl.core.history import HISTORIQUE, parse_history
     from motxl.render.xlwings_live import read_grid
@@ -249,7 +263,8 @@ def _history(sheets, rollup, year):
         grid = read_grid(sheet, HISTORIQUE)
         rows = [[] for _ in range(grid.first_row - 1)]
         rows += [[None] * (grid.first_col - 1) + list(r) for r in grid.rows]
-    return update_history(parse_history(rows, found=sheet is not None), rollup, _now(), year)
+    return update_history(parse_history(rows, found=sheet is not None), rollup, _now(), year,
+                          date)
 
 
 def _compare(book, other: str) -> _Outcome:

@@ -31,3 +31,10 @@ def programme_year(text: str) -> int:
 def add_format(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=("text", "json"), default="text", metavar="FORMAT",
                         help="text (défaut) : tableaux lisibles ; json : pour un programme")
+
+
+def add_as_of(parser: argparse.ArgumentParser) -> None:
+    """``--as-of DATE``: the situation date, over the workbook's ``DateSituation`` cell."""
+    parser.add_argument("--as-of", dest="as_of", default=None, metavar="DATE",
+                        help="date de situation (31/10/2023 ou 2023-10-31) ; défaut : la "
+                             "cellule DateSituation du classeur, sinon aujourd'hui")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich import box
 from rich.console import Console
 from rich.table import Table
@@ -54,31 +56,37 @@ def french_order(items):
     return sorted(items, key=lambda item: (item[0] == NO_PERSON, fold(item[0]), item[0]))
 
 
-def print_rollup(rollup, console: Console | None = None) -> None:
+def print_rollup(rollup, console: Console | None = None, situation=None) -> None:
     console = console or Console(highlight=False)
-    console.print(plain(f"Synthèse de « {rollup.sheet} » ({rollup.source})"))
+    when = f", {situation.label.lower()}" if situation is not None else ""
+    console.print(plain(f"Synthèse de « {rollup.sheet} » ({rollup.source}){when}"))
 
     def table(title: str, rows) -> None:
         t = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False,
                   collapse_padding=True, padding=(0, 1))
-        for name in ("", "Act.", "Att.", "J. prévus", "J. réal.", "Budget", "Dépensé",
-                     "Taux"):
-            t.add_column(name, justify="left" if not name else "right", no_wrap=True,
-                         min_width=None if name else 13)
+        for name in ("", "Act.", "Ret.", "Jours", "Budget", "Dépensé", "Reste", "Taux"):
+            t.add_column(name, justify="left" if not name else "right", no_wrap=True)
         for label, figures, style in rows:
-            t.add_row(plain(label), str(figures.actions), str(figures.pending),
-                      _days(figures.days_planned), _days(figures.days_actual),
-                      _euros(figures.budget_planned), _euros(figures.spent_actual),
+            t.add_row(plain(label), str(figures.actions), str(figures.late),
+                      _days(figures.days_planned), _euros(figures.budget_planned),
+                      _euros(figures.spent_actual), _euros(figures.budget_remaining),
                       _percent(figures.budget_rate), style=style)
         console.print(t)
 
-    rows = []
+    rows: list[tuple[str, Any, str | None]] = []
     for axis in rollup.axes:
         rows.append((f"Axe {axis.code}", axis, "bold"))
         rows += [(f"  {o.code}", o, None) for o in rollup.objectives
                  if o.code.split(".")[0] == axis.code]
     rows.append(("Total", rollup.totals, "bold"))
+    if rollup.totals.abandoned:
+        rows.append(("Hors aband.", rollup.active, "bold"))
     table("Par axe et objectif", rows)
+    t = rollup.totals
+    console.print(f"En attente : {t.pending} action(s). Abandonnées : {t.abandoned} action(s), "
+                  f"{_days(t.days_abandoned)} jours et {_euros(t.budget_abandoned)} prévus "
+                  "(comptés dans le total, retirés de « Hors aband. »). Reste = prévu − "
+                  "réalisé ; Ret. = en retard à la date de situation.")
     table("Par financement", [(k, v, None) for k, v in rollup.by_funding.items()])
     table("Par statut", [(k, v, None) for k, v in rollup.by_status.items()])
     if rollup.by_border:

@@ -26,7 +26,7 @@ class TabBuilder:
         self.row += 1
         return row
 
-    def table(self, header: Sequence[str], rows: list[list[Any]], col: int = 0,
+    def table(self, header: Sequence[str | None], rows: list[list[Any]], col: int = 0,
               header_height: float = 30) -> Area:
         """A header row (two lines high) and data rows, styled 'header' and 'cell'."""
         top = self.row
@@ -52,3 +52,78 @@ class TabBuilder:
 
     def skip(self, rows: int = 1) -> None:
         self.row += rows
+
+
+# --------------------------------------------------------------------------------------------
+# Page breaks that keep a section title with its table
+
+#: Printable area of an A4 page in points, inside the default margins (0.7" left and right,
+#: 0.75" top and bottom; header and footer sit in the margins), landscape.
+PAGE_WIDTH_PT, PAGE_HEIGHT_PT = 741.0, 470.0
+DEFAULT_ROW_PT = 15.0
+
+
+def column_points(width_chars: float) -> float:
+    """Excel's column width (characters of the default font) in points."""
+    return (width_chars * 7 + 5) * 0.75
+
+
+def page_breaks(spec: TabSpec, keep: list[tuple[int, int]],
+                heights: dict[int, float] | None = None, force: tuple[int, ...] = ()) -> list[int]:
+    """Rows before which a page starts: every page of the tab, chosen here, so that no
+    ``(first, last)`` run of rows (a section title, its header and first rows) is split.
+
+    The page is scaled to fit one page wide, as the tabs print; row heights are the spec's,
+    else ``heights`` (estimates for wrapped text), else Excel's default 15 points; rows folded
+    by the outline count for nothing. Every page end is a break of ours, computed for Excel's
+    row height: a program that draws rows smaller (LibreOffice without Calibri) fills pages
+    less but never ends one elsewhere, so a title never ends a page. ``force``: rows that
+    always start a page (the section after an outline, which grows when unfolded).
+    """
+    area = spec.used_area()
+    if area is None:
+        return []
+    width = sum(column_points(spec.column_widths.get(c, 8.43))
+                for c in range(area.first_col, area.last_col + 1))
+    scale = min(1.0, PAGE_WIDTH_PT / width) if width else 1.0
+    page = PAGE_HEIGHT_PT / scale
+    heights = heights or {}
+    folded = set()
+    if spec.outline is not None:
+        folded = {r for r, level in spec.outline.levels.items() if level > spec.outline.shown}
+
+    def height(row: int) -> float:
+        if row in folded:
+            return 0.0
+        return spec.row_heights.get(row) or heights.get(row) or DEFAULT_ROW_PT
+
+    repeated = 0.0
+    if spec.print_setup.repeat_rows is not None:
+        first, last = spec.print_setup.repeat_rows
+        repeated = sum(height(r) for r in range(first, last + 1))
+    starts = {first: last for first, last in keep}
+    breaks: list[int] = []
+    used, row, block_start = 0.0, 0, None
+    while row <= area.last_row:
+        if row in starts:
+            block_start = row
+            need = sum(height(r) for r in range(row, starts[row] + 1))
+            if row in force or (used + need > page and need <= page - repeated):
+                if used > repeated:
+                    breaks.append(row)
+                used = repeated
+        elif block_start is not None and row > starts[block_start]:
+            block_start = None
+        if used + height(row) > page and used > repeated:  # the page is full: break here,
+            at = block_start if block_start is not None and block_start in starts else row
+            if not breaks or breaks[-1] != at:  # or before the title it belongs to
+                breaks.append(at)
+                used = repeated
+                row = at
+                block_start = None
+                used += height(row)
+                row += 1
+                continue
+        used += height(row)
+        row += 1
+    return sorted(set(breaks))

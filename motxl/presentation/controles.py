@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from motxl.core.findings import RULES, SEVERITY_FR, ValidationReport
+from motxl.core.situation import Situation
 from motxl.presentation.builder import TabBuilder
 from motxl.presentation.names import CONTROLES
 from motxl.presentation.spec import Area, Link, PrintSetup, TabSpec
@@ -16,13 +15,13 @@ WIDTHS = [14, 30, 9, 92, 16]
 CELL_COL = HEADER.index("Cellule")
 
 
-def controles_tab(report: ValidationReport, *, now: dt.datetime, source_name: str,
+def controles_tab(report: ValidationReport, *, situation: Situation, source_name: str,
                   title: str = "Programme de travail — Contrôles") -> TabSpec:
     spec = TabSpec(CONTROLES, tab_color="C00000")
     b = TabBuilder(spec)
     width = len(HEADER)
     b.line([title], "title", merge_to=width - 1)
-    b.line([situation_line(now, source_name)], "subtitle", merge_to=width - 1)
+    b.line([situation_line(situation, source_name)], "subtitle", merge_to=width - 1)
     counts = report.counts
     verdict = ("Programme valide : aucune erreur." if report.valid else
                f"Programme NON valide : {counts['error']} erreur(s) à corriger.")

@@ -130,6 +130,7 @@ def cover_tab(info: CoverInfo, rollup: Rollup, counts: dict[str, int], *, now: d
     b.line(["Informations"], "section")
     about = [["Regroupement", info.dimension], ["Groupe", info.group],
              ["Classeur source", info.source_name], ["Feuille", info.sheet],
+             *([["Situation au", f"{rollup.as_of:%d/%m/%Y}"]] if rollup.as_of else []),
              ["Produit le", f"{now:%d/%m/%Y à %H:%M}"]]
     about_area = b.table(["Rubrique", "Valeur"], about)
     for row in range(about_area.first_row, about_area.last_row + 1):  # long values: B..D

@@ -105,11 +105,12 @@ class HistoryUpdate:
         return report.model_copy(update={"findings": findings})
 
 
-def update_history(old: History, rollup: Rollup, now: dt.datetime,
-                   year: int | None = None) -> HistoryUpdate:
-    """Old rows + this refresh's situation, as the Historique tab to write."""
+def update_history(old: History, rollup: Rollup, now: dt.datetime, year: int | None = None,
+                   date: dt.date | None = None) -> HistoryUpdate:
+    """Old rows + this refresh's situation (as of ``date``: the situation date of the refresh,
+    else ``situation_date(now)``), as the Historique tab to write."""
     refreshed = now.replace(second=0, microsecond=0)
-    date = situation_date(now)
+    date = date or situation_date(now)
     merged = merge(old, situation_rows(rollup, date, refreshed), date)
     return HistoryUpdate(historique_tab(merged.rows, old.extra_header, year), merged.history,
                          merged.replaced,

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from motxl.core.grid import column_letter
+from motxl.presentation.palette import TONE_NAMES
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ STYLES: dict[str, Style] = {
     "text": Style(wrap=True),
     "axis": Style(bold=True, fill=LIGHT),
     "objective": Style(indent=1),
+    "sub_objective": Style(indent=2, italic=True),
     "total": Style(bold=True, fill=GREY),
     "euro": Style(num_format=EURO),
     "days": Style(num_format=DAYS),
@@ -69,13 +71,9 @@ STYLES: dict[str, Style] = {
     "note": Style(italic=True, color="7F7F7F", wrap=True),
 }
 
-#: Traffic-light fills for conditional formats.
+#: Traffic-light looks for conditional formats: the palette's tones (motxl.presentation.palette).
 CONDITIONAL_STYLES: dict[str, Style] = {
-    "red": Style(fill="FFC7CE", color="9C0006"),
-    "amber": Style(fill="FFEB9C", color="9C5700"),
-    "green": Style(fill="C6EFCE", color="006100"),
-    "grey": Style(fill="EDEDED", color="595959"),
-}
+    name: Style(fill=tone.fill, color=tone.text) for name, tone in TONE_NAMES.items()}
 
 
 @dataclass
@@ -177,6 +175,30 @@ class PrintSetup:
     footer: str = "&CPage &P / &N"
 
 
+@dataclass(frozen=True)
+class Outline:
+    """Excel row grouping (the +/− buttons): ``levels`` maps a detail row to its depth (1 = the
+    rows under a top-level row); rows deeper than ``shown`` start folded. Summary rows stand
+    above their detail rows."""
+
+    levels: dict[int, int]
+    shown: int = 1
+
+    def runs(self, depth: int) -> list[tuple[int, int]]:
+        """(first, last) row runs at ``depth`` or deeper, in order: one Excel group each."""
+        runs: list[tuple[int, int]] = []
+        for row in sorted(r for r, level in self.levels.items() if level >= depth):
+            if runs and runs[-1][1] == row - 1:
+                runs[-1] = (runs[-1][0], row)
+            else:
+                runs.append((row, row))
+        return runs
+
+    @property
+    def depth(self) -> int:
+        return max(self.levels.values(), default=0)
+
+
 ORGANISATION = "Mission Opérationnelle Transfrontalière"
 
 
@@ -211,6 +233,8 @@ class TabSpec:
     print_setup: PrintSetup = field(default_factory=PrintSetup)
     tab_color: str | None = None
     selected: tuple[int, int] | None = None  # cell to select after rendering
+    outline: Outline | None = None
+    page_breaks: list[int] = field(default_factory=list)  # rows that start a printed page
     hidden: bool = False  # kept in the file, not shown nor printed (a report's compact form)
 
     def used_area(self) -> Area | None:

@@ -1,81 +1,83 @@
-"""The Suivi tab: one row per action with its figures and flags, traffic lights, a filter table."""
+"""The Suivi tab: one row per action with its figures, its state and its flags at the situation
+date, coloured by state (one action, one colour), in a filter table.
+
+The state and its precedence are ``motxl.core.situation``'s; the colours are the palette's.
+Each flag keeps its own column, so that a reader can filter on "late" even where the row is
+amber because the action is pending.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
-
+from motxl.core.grid import column_letter
 from motxl.core.model import Action, Programme
+from motxl.core.situation import STATE_LABELS, STATE_ORDER, Situation, flags
+from motxl.core.text import without_funding_tag
 from motxl.presentation.builder import TabBuilder
 from motxl.presentation.names import SUIVI
-from motxl.presentation.spec import (Area, ConditionalFormat, PrintSetup, Table, TabSpec)
-from motxl.presentation.synthese import situation_line
+from motxl.presentation.palette import STATE_TONES, NEUTRAL, tone_name
+from motxl.presentation.spec import (Area, ConditionalFormat, Link, PrintSetup, Table, TabSpec)
+from motxl.presentation.synthese import page_header, situation_line
 
+FLAG_HEADERS = ["En retard", "Échéance proche", "En attente", "Dépassement", "Non démarrée"]
+FLAG_KEYS = ("late", "due_soon", "pending", "over", "not_started")
 HEADER = ["Axe", "Objectif", "Sous-objectif", "Libellé", "Responsable", "Financement",
           "Statut", "Échéance", "Jours prévus", "Jours réalisés", "Budget prévu (€)",
-          "Dépensé (€)", "Taux budget", "En retard", "En attente", "Dépassement",
-          "Non démarrée", "Ligne"]
-WIDTHS = [6, 9, 12, 60, 16, 14, 12, 12, 10, 10, 14, 14, 10, 10, 10, 12, 11, 7]
+          "Dépensé (€)", "Taux budget", "État", *FLAG_HEADERS, "Ligne"]
+WIDTHS = [6, 9, 12, 56, 16, 14, 12, 12, 10, 10, 13, 13, 9, 15, 9, 11, 10, 12, 11, 7]
 STYLES = {3: "text", 7: "date", 8: "days", 9: "days", 10: "euro", 11: "euro", 12: "percent",
-          13: "center", 14: "center", 15: "center", 16: "center", 17: "integer"}
+          13: "center", 14: "center", 15: "center", 16: "center", 17: "center", 18: "center",
+          19: "integer"}
 YES = "Oui"
+LEGEND_LINK = " ; « Ligne » mène à la ligne du programme."
+LEGEND = ("Couleur de la ligne = son état, dans cet ordre de priorité : gris abandonnée · orange "
+          "en attente · rouge en retard ou en dépassement · vert réalisée · orange échéance "
+          "proche (30 jours) · bleu non démarrée. Chaque indicateur a aussi sa colonne : filtrez "
+          "avec les flèches de l'en-tête")
 
 
-def flags(action: Action, today: dt.date) -> dict[str, bool]:
-    """The monitoring flags of an action (documented in the README)."""
-    done = action.status in ("Réalisé", "Abandonné")
-    over = ((action.spent_actual or 0) > (action.budget_planned or 0)
-            or (action.days_actual or 0) > (action.days_planned or 0))
-    started = bool(action.days_actual or action.spent_actual)
-    return {
-        "late": action.deadline is not None and action.deadline < today and not done,
-        "pending": action.pending,
-        "over": over,
-        "not_started": action.status == "À lancer" or (action.status is None and not started),
-    }
-
-
-def _row(action: Action, today: dt.date) -> list:
-    f = flags(action, today)
+def _row(action: Action, situation: Situation) -> list:
+    f = flags(action, situation.date)
     rate = (action.spent_actual or 0) / action.budget_planned if action.budget_planned else None
-    return [action.axis, action.objective or "", action.sub_objective or "", action.label,
-            action.person or "", action.funding or "", action.status or "", action.deadline,
-            action.days_planned, action.days_actual, action.budget_planned, action.spent_actual,
-            rate, *(YES if f[k] else "" for k in ("late", "pending", "over", "not_started")),
-            action.row]
+    return [action.axis, action.objective or "", action.sub_objective or "",
+            without_funding_tag(action.label), action.person or "", action.funding or "",
+            action.status or "", action.deadline, action.days_planned, action.days_actual,
+            action.budget_planned, action.spent_actual, rate, STATE_LABELS[f.state],
+            *(YES if getattr(f, k) else "" for k in FLAG_KEYS), action.row]
 
 
-def suivi_tab(programme: Programme, *, now: dt.datetime, source_name: str,
-              title: str = "Programme de travail — Suivi des actions") -> TabSpec:
-    today = now.date()
+def suivi_tab(programme: Programme, *, situation: Situation, source_name: str,
+              title: str = "Programme de travail — Suivi des actions",
+              links: bool = True) -> TabSpec:
+    """``links``: the « Ligne » cells link to the programme sheet (not in reports, which have
+    no programme sheet: a cell that looks like a link must be one)."""
     spec = TabSpec(SUIVI, tab_color="548235")
     b = TabBuilder(spec)
     b.line([title], "title", merge_to=len(HEADER) - 1)
-    b.line([situation_line(now, source_name) + f" — {len(programme.actions)} actions"],
+    b.line([situation_line(situation, source_name) + f" — {len(programme.actions)} actions"],
            "subtitle", merge_to=len(HEADER) - 1)
-    b.line(["Rouge : en retard ou en dépassement · orange : en attente · vert : réalisée · "
-            "gris : abandonnée. Filtrez avec les flèches de l'en-tête."], "note",
-           merge_to=len(HEADER) - 1)
-    area = b.table(HEADER, [_row(a, today) for a in programme.actions])
+    legend = b.line([LEGEND + (LEGEND_LINK if links else ".")], "note", merge_to=len(HEADER) - 1)
+    spec.row_heights[legend] = 30
+    area = b.table(HEADER, [_row(a, situation) for a in programme.actions])
     b.column_styles(area, STYLES)
     spec.column_widths = dict(enumerate(WIDTHS))
     spec.row_heights[area.first_row] = 30
     spec.freeze = (area.first_row + 1, 4)
-    spec.print_setup = PrintSetup(repeat_rows=(area.first_row, area.first_row))
+    spec.print_setup = PrintSetup(repeat_rows=(area.first_row, area.first_row),
+                                  header=page_header(situation))
+    line_col = HEADER.index("Ligne")
+    for i, action in enumerate(programme.actions if links else ()):
+        row = area.first_row + 1 + i
+        spec.links.append(Link(row, line_col, str(action.row), programme.sheet,
+                               f"A{action.row}"))
+    if links and programme.actions:
+        b.style(Area(area.first_row + 1, line_col, area.last_row, line_col), "link")
     if programme.actions:
         spec.tables.append(Table(area, "Suivi_actions"))
         data = Area(area.first_row + 1, 0, area.last_row, area.last_col)
-        top = area.first_row + 2  # Excel row number of the first data row
-
-        def col(name: str) -> str:
-            from motxl.core.grid import column_letter
-
-            return f"${column_letter(HEADER.index(name) + 1)}{top}"
-
-        spec.conditional_formats += [
-            ConditionalFormat(data, f'OR({col("En retard")}="{YES}",{col("Dépassement")}="{YES}")',
-                              "red"),
-            ConditionalFormat(data, f'{col("En attente")}="{YES}"', "amber"),
-            ConditionalFormat(data, f'{col("Statut")}="Réalisé"', "green"),
-            ConditionalFormat(data, f'{col("Statut")}="Abandonné"', "grey"),
-        ]
+        state = f"${column_letter(HEADER.index('État') + 1)}{area.first_row + 2}"
+        for key in STATE_ORDER:  # one rule per state: the state column holds one value
+            tone = STATE_TONES[key]
+            if tone != NEUTRAL:
+                spec.conditional_formats.append(ConditionalFormat(
+                    data, f'{state}="{STATE_LABELS[key]}"', tone_name(tone)))
     return spec

@@ -369,11 +369,42 @@ def render_tab(sheet, spec: TabSpec, *, clear: bool = True, multi_area: bool | N
         if late is not None:
             deferred.append(late)
     _sizes(sheet, spec, multi)
+    draw_outline(sheet, spec, mode=outline_mode(engine.name))
     if spec.selected is not None:
         row, col = spec.selected
         sheet.activate()
         sheet.range((row + 1, col + 1)).select()
     return deferred
+
+
+def outline_mode(engine: str = "excel") -> str:
+    """How rows are grouped: ``group`` on the remote engine (xlwings Lite and Server: xlwings
+    0.37.8 implements ``Range.group`` there only), ``com`` on Windows (Excel's object model
+    through ``api``), ``none`` on macOS (no way through xlwings: the rows stay ungrouped, the
+    figures are the same)."""
+    if engine == "remote":
+        return "group"
+    return "com" if sys.platform == "win32" else "none"
+
+
+def draw_outline(sheet, spec: TabSpec, *, mode: str | None = None) -> None:
+    """The tab's row outline: +/− buttons above the detail, folded to ``shown`` levels."""
+    outline = spec.outline
+    mode = mode or outline_mode()
+    if outline is None or not outline.levels or mode == "none":
+        return
+    if mode == "com":
+        sheet.api.Cells.ClearOutline()  # a second refresh must not nest the groups again
+        sheet.api.Outline.SummaryRow = 0  # xlSummaryAbove: the axis row heads its objectives
+    for depth in range(1, outline.depth + 1):
+        for first, last in outline.runs(depth):
+            rows = sheet.range(f"{first + 1}:{last + 1}")
+            if mode == "com":
+                rows.api.Rows.Group()
+            else:
+                rows.group(by="rows")
+    if mode == "com":
+        sheet.api.Outline.ShowLevels(RowLevels=outline.shown + 1)
 
 
 def _write_blocks(sheet, spec: TabSpec) -> None:

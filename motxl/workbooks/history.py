@@ -50,7 +50,7 @@ def read_history(path: Path) -> History:
     return parse_history(rows or [], found=rows is not None)
 
 
-def record_situation(path: Path, rollup: Rollup, now: dt.datetime,
-                     year: int | None = None) -> HistoryUpdate:
-    """Read the file's Historique and add this refresh's situation to it."""
-    return update_history(read_history(path), rollup, now, year)
+def record_situation(path: Path, rollup: Rollup, now: dt.datetime, year: int | None = None,
+                     date: dt.date | None = None) -> HistoryUpdate:
+    """Read the file's Historique and add this refresh's situation (as of ``date``) to it."""
+    return update_history(read_history(path), rollup, now, year, date)

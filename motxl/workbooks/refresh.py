@@ -17,6 +17,7 @@ import time
 import zipfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from motxl.errors import MotxlError
 from motxl.workbooks.preflight import check_workbook_file
@@ -46,12 +47,17 @@ def _own_tab_names() -> tuple[str, ...]:
 
 
 def refresh_file(path: str | Path, *, sheet: str | None = None, output: str | Path | None = None,
-                 now: dt.datetime | None = None, year: int | None = None) -> RefreshResult:
-    """Write the three tabs into ``path`` (in place) or into ``output``; MotxlError if refused."""
+                 now: dt.datetime | None = None, year: int | None = None,
+                 as_of: Any = None) -> RefreshResult:
+    """Write the three tabs into ``path`` (in place) or into ``output``; MotxlError if refused.
+
+    The tabs are "as of" ``as_of``, else the workbook's DateSituation cell, else the day of
+    ``now`` (the clock, today when None)."""
     from motxl.core.checks import validate
     from motxl.core.rollup import roll_up
     from motxl.presentation import build_tabs
     from motxl.workbooks.reading import read_programme
+    from motxl.workbooks.situation_cell import check_as_of, situation_of
 
     started = time.perf_counter()
     source = Path(path)
@@ -61,19 +67,22 @@ def refresh_file(path: str | Path, *, sheet: str | None = None, output: str | Pa
         raise MotxlError(f"{target.name} doit avoir la même extension que {source.name} "
                          f"({source.suffix}) : changez le nom donné à -o.")
     _refuse_if_open(target)
+    check_as_of(as_of)
     programme = read_programme(source, sheet, year=year)
     own_names = {name.casefold() for name in _own_tab_names()}
     if programme.sheet.casefold() in own_names:
         raise MotxlError(f"La feuille du programme s'appelle « {programme.sheet} », nom "
                          "réservé à un onglet que motxl réécrit : renommez-la (par exemple "
                          "« Programme »).")
+    situation = situation_of(source, as_of, today=now.date() if now else None)
     report = validate(programme)
-    rollup = roll_up(programme)
+    rollup = roll_up(programme, situation.date)
     from motxl.workbooks.history import record_situation  # the Historique sheet
 
-    history = record_situation(source, rollup, now or dt.datetime.now(), programme.year)
+    history = record_situation(source, rollup, now or dt.datetime.now(), programme.year,
+                               date=situation.date)
     report = history.with_findings(report)
-    tabs = build_tabs(programme, report, rollup, now=now, source_name=source.name,
+    tabs = build_tabs(programme, report, rollup, situation=situation, source_name=source.name,
                       history=history.situations()) + [history.tab]
 
     existing = _sheet_names(source)

@@ -36,11 +36,14 @@ def by_code(items):
 
 
 def test_exact_sums_at_every_level(make_programme, cli):
-    result = cli("summary", make_programme(KNOWN), "--format", "json")
+    result = cli("summary", make_programme(KNOWN), "--format", "json", "--as-of", "30/06/2023")
     assert result.code == 0, result.err
     data = json.loads(result.out)
-    assert data["totals"] == {"actions": 5, "pending": 2, "days_planned": 20.5,
-                              "days_actual": 7, "budget_planned": 16600.5, "spent_actual": 8550,
+    assert data["totals"] == {"actions": 5, "pending": 2, "abandoned": 0, "late": 1,
+                              "days_planned": 20.5, "days_actual": 7,
+                              "budget_planned": 16600.5, "spent_actual": 8550,
+                              "days_abandoned": 0, "budget_abandoned": 0,
+                              "days_remaining": 13.5, "budget_remaining": 8050.5,
                               "days_rate": round(7 / 20.5, 6),
                               "budget_rate": round(8550 / 16600.5, 6)}
     axes = by_code(data["axes"])
@@ -88,7 +91,14 @@ rows = st.lists(st.tuples(codes, st.sampled_from(["[SOCLE] X", "[SUR-MESURE] Y",
                                                   "Marché public - A", "FR-DE / B", ""]),
                           st.sampled_from([None, "Anne", "Paul"]), funding,
                           amount, amount, amount, amount,
-                          st.sampled_from([None, "En attente", "Réalisé", "??"])), max_size=60)
+                          st.sampled_from([None, "En attente", "Réalisé", "Abandonné", "??"]),
+                          st.sampled_from([None, dt.date(2023, 3, 1), dt.date(2023, 11, 1)])),
+                 max_size=60)
+AS_OF = dt.date(2023, 6, 30)
+#: Every figure of a roll-up row, the derived ones (remaining) included.
+ALL_FIELDS = ("actions", "pending", "abandoned", "late", "days_planned", "days_actual",
+              "budget_planned", "spent_actual", "days_abandoned", "budget_abandoned",
+              "days_remaining", "budget_remaining")
 
 
 @settings(max_examples=120, deadline=None)
@@ -96,12 +106,31 @@ rows = st.lists(st.tuples(codes, st.sampled_from(["[SOCLE] X", "[SUR-MESURE] Y",
 def test_reconciliation(rows):
     grid = Grid("Programme", [list(HEADER)] + [list(r) for r in rows])
     programme = parse_programme(grid)
-    rollup = roll_up(programme)
-    fields = ("actions", "pending", "days_planned", "days_actual", "budget_planned",
-              "spent_actual")
+    rollup = roll_up(programme, AS_OF)
+    fields = ALL_FIELDS
 
     def close(a, b):
         return abs(a - b) <= 1e-6 * max(1.0, abs(a), abs(b))
+
+    def own(a, name):
+        """What one action adds to a figure, from the test's own reading of the action."""
+        dropped = a.status == "Abandonné"
+        planned_days, planned_budget = a.days_planned or 0, a.budget_planned or 0
+        if name in ("days_planned", "days_actual", "budget_planned", "spent_actual"):
+            return getattr(a, name) or 0
+        return {"actions": 1, "pending": int(a.pending), "abandoned": int(dropped),
+                "late": int(a.deadline is not None and a.deadline < AS_OF
+                            and a.status not in ("Réalisé", "Abandonné")),
+                "days_abandoned": planned_days if dropped else 0,
+                "budget_abandoned": planned_budget if dropped else 0,
+                "days_remaining": planned_days - (a.days_actual or 0),
+                "budget_remaining": planned_budget - (a.spent_actual or 0),
+                }[name]
+
+    for name in fields:  # the totals are the sums over the actions
+        assert close(getattr(rollup.totals, name), sum(own(a, name) for a in programme.actions))
+        active = [a for a in programme.actions if a.status != "Abandonné"]
+        assert close(getattr(rollup.active, name), sum(own(a, name) for a in active))
 
     for name in fields:
         total = getattr(rollup.totals, name)
@@ -112,12 +141,18 @@ def test_reconciliation(rows):
         for axis in rollup.axes:  # an axis = its objectives + actions hanging from it directly
             direct = [a for a in programme.actions if a.axis == axis.code and not a.objective]
             objectives = [o for o in rollup.objectives if o.code.split(".")[0] == axis.code]
-            direct_sum = sum((getattr(a, name) or 0) if name not in ("actions", "pending")
-                             else (1 if name == "actions" else int(a.pending)) for a in direct)
+            direct_sum = sum(own(a, name) for a in direct)
             assert close(sum(getattr(o, name) for o in objectives) + direct_sum,
                          getattr(axis, name))
             assert close(sum(getattr(f, name) for f in axis.by_funding.values()),
                          getattr(axis, name))
+        for objective in rollup.objectives:  # an objective = its sub-objectives + its own
+            direct = [a for a in programme.actions
+                      if a.objective == objective.code and not a.sub_objective]
+            subs = [o for o in rollup.sub_objectives
+                    if o.code.rsplit(".", 1)[0] == objective.code]
+            assert close(sum(getattr(o, name) for o in subs)
+                         + sum(own(a, name) for a in direct), getattr(objective, name))
     assert rollup.totals.actions == len(programme.actions)
     assert NO_FUNDING not in rollup.by_funding or rollup.by_funding[NO_FUNDING].actions > 0
 
@@ -132,6 +167,7 @@ def test_rollup_matches_pandas_groupby_on_sample():
     frame = actions_frame(programme)
     fields = ["actions", "pending", "days_planned", "days_actual", "budget_planned",
               "spent_actual"]
+    expected_person = frame.groupby("person")[fields].sum()
     for key, mapping in (("person", rollup.by_person), ("status", rollup.by_status),
                          ("funding", rollup.by_funding)):
         expected = frame.groupby(key)[fields].sum()
@@ -139,6 +175,14 @@ def test_rollup_matches_pandas_groupby_on_sample():
         for name, figures in mapping.items():
             for field in fields:
                 assert abs(getattr(figures, field) - expected.loc[name, field]) < 1e-6
+    dropped = frame[frame["status"] == "Abandonné"]
+    for name, figures in rollup.by_person.items():  # abandoned amounts, from pandas too
+        mine = dropped[dropped["person"] == name]
+        assert figures.abandoned == len(mine)
+        assert abs(figures.budget_abandoned - mine["budget_planned"].sum()) < 1e-6
+        assert abs(figures.budget_remaining - (expected_person.loc[name, "budget_planned"]
+                                               - expected_person.loc[name, "spent_actual"])) \
+            < 1e-6
     for level, key in ((rollup.axes, "axis"), (rollup.objectives, "objective"),
                        (rollup.sub_objectives, "sub_objective")):
         expected = frame.groupby(key)["budget_planned"].sum()

@@ -176,6 +176,7 @@ class FakeBook:
         self._sheets: list[FakeSheet] = []
         self._sheets_api = FakeSheets(self)
         self._active: FakeSheet | None = None
+        self._names: dict[str, tuple[str, str]] = {}
 
     def _add_sheet(self, name: str, rows: list[list[Any]] | None = None) -> "FakeSheet":
         sheet = FakeSheet(self, name)
@@ -208,6 +209,15 @@ class FakeBook:
     def name(self) -> str:
         self._rec("book", "get name")
         return re.split(r"[\\/]", self._fullname)[-1]
+
+    @property
+    def names(self) -> "FakeNames":
+        self._rec("book", "get names")
+        return FakeNames(self)
+
+    def _define_name(self, name: str, sheet: str, address: str) -> None:
+        """Test helper: a workbook-level defined name pointing at ``sheet!address``."""
+        self._names[name] = (sheet, address)
 
 
 class FakeSheets:
@@ -333,6 +343,12 @@ class FakeSheet:
         assert axis in (None, "rows", "r", "columns", "c")
         self._rec(self._name, "autofit", axis)
         self._autofit.append(axis)
+
+    @property
+    def api(self) -> "FakeCom":
+        """The native object; the double records the COM calls made on it (Windows)."""
+        self._rec(self._name, "get api")
+        return FakeCom(self._rec, f"{self._name}.api")
 
 
 # -- ranges and their parts --------------------------------------------------------------------
@@ -529,6 +545,12 @@ class FakeRange:
         assert isinstance(value, (int, float)) and 0 <= value <= 409
         self._rec(self._target, "set row_height", value)
         self._set_format("row_height", value)
+
+    @property
+    def api(self) -> "FakeCom":
+        """The native object; the double records the COM calls made on it (Windows)."""
+        self._rec(self._target, "get api")
+        return FakeCom(self._rec, f"{self._target}.api")
 
     def merge(self, across: bool = False) -> None:
         self._rec(self._target, "merge", across)
@@ -842,9 +864,65 @@ class FakeTable:
         return FakeRange(self._sheet, [self._area])
 
 
+class FakeNames:
+    REAL = "Names"
+
+    def __init__(self, book: FakeBook) -> None:
+        self._book = book
+        self._rec = book._rec
+
+    def __contains__(self, item) -> bool:
+        self._rec("names", "contains", item)
+        return isinstance(item, str) and item.casefold() in {
+            n.casefold() for n in self._book._names}
+
+    def __getitem__(self, item) -> "FakeName":
+        self._rec("names", "getitem", item)
+        for name in self._book._names:
+            if name.casefold() == str(item).casefold():
+                return FakeName(self._book, name)
+        raise KeyError(item)
+
+
+class FakeName:
+    REAL = "Name"
+
+    def __init__(self, book: FakeBook, name: str) -> None:
+        self._book = book
+        self._rec = book._rec
+        self._name = name
+
+    @property
+    def refers_to_range(self) -> FakeRange:
+        self._rec(self._name, "get refers_to_range")
+        sheet, address = self._book._names[self._name]
+        return FakeRange(self._book._sheet(sheet), parse_address(address))
+
+
+class FakeCom:
+    """A native (COM) object: records every attribute set and method call, e.g.
+    ``range.api.Rows.Group()`` → ``Call("…api.Rows", "com Group")``. Not checked against
+    xlwings (it is Excel's object model, reached through ``api``)."""
+
+    def __init__(self, rec: Recorder, path: str) -> None:
+        object.__setattr__(self, "_rec", rec)
+        object.__setattr__(self, "_path", path)
+
+    def __getattr__(self, name: str) -> "FakeCom":
+        return FakeCom(self._rec, f"{self._path}.{name}")
+
+    def __setattr__(self, name: str, value) -> None:
+        self._rec(self._path, f"com set {name}", value)
+
+    def __call__(self, *args, **kwargs) -> None:
+        parent, _, method = self._path.rpartition(".")
+        self._rec(parent, f"com {method}", *args, **kwargs)
+
+
 FAKE_CLASSES = (FakeEngine, FakeApp, FakeBook, FakeSheets, FakeSheet, FakeRange, FakeFont, FakeBorders,
                 FakeConditionalFormats, FakeCharts, FakeChart, FakeChartSeriesCollection,
-                FakeChartSeries, FakeChartAxis, FakeChartLegend, FakeTables, FakeTable)
+                FakeChartSeries, FakeChartAxis, FakeChartLegend, FakeTables, FakeTable,
+                FakeNames, FakeName)
 
 
 def xlwings_value(value: Any) -> Any:
@@ -855,9 +933,13 @@ def xlwings_value(value: Any) -> Any:
 
 
 def make_book(programme_rows: list[list[Any]], *, fullname: str = r"C:\MOT\Programme2023.xlsm",
-              sheets: tuple[str, ...] = ("Synthèse", "Suivi", "Contrôles")) -> FakeBook:
-    """A fake workbook whose Programme sheet holds ``programme_rows`` (row 1 first)."""
+              sheets: tuple[str, ...] = ("Synthèse", "Suivi", "Contrôles"),
+              names: dict[str, tuple[str, str]] | None = None) -> FakeBook:
+    """A fake workbook whose Programme sheet holds ``programme_rows`` (row 1 first); ``names``
+    are its defined names (name → (sheet, cell))."""
     book = FakeBook(fullname)
+    for name, (sheet, cell) in (names or {}).items():
+        book._define_name(name, sheet, cell)
     book._add_sheet("Programme", [[xlwings_value(v) for v in row] for row in programme_rows])
     for name in sheets:
         book._add_sheet(name)

@@ -85,3 +85,15 @@ def spec_cells(spec: TabSpec) -> dict[tuple[int, int], Any]:
 
 def sheet_cells(cells: dict[tuple[int, int], Any]) -> dict[tuple[int, int], Any]:
     return {k: normalize(v) for k, v in cells.items() if v is not None and v != ""}
+
+
+def workbook_names(path: Path = WORKBOOK) -> dict[str, tuple[str, str]]:
+    """The workbook's defined names (name → (sheet, cell)), read with openpyxl."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(path, read_only=False, keep_vba=False)
+    names = {}
+    for name, defined in book.defined_names.items():
+        for sheet, cell in defined.destinations:
+            names[name] = (sheet, cell.replace("$", ""))
+    return names

@@ -60,11 +60,18 @@ def sheet_payload(name: str, rows: list[list[Any]], **extra: Any) -> dict:
 
 
 def workbook_payload(sheets: dict[str, list[list[Any]]], *, name: str,
-                     client: str = LITE_CLIENT) -> dict:
-    """The payload of a book holding ``sheets`` (name → rows, row 1 first), first one active."""
+                     client: str = LITE_CLIENT,
+                     names: dict[str, tuple[str, str]] | None = None) -> dict:
+    """The payload of a book holding ``sheets`` (name → rows, row 1 first), first one active;
+    ``names``: its workbook-level defined names (name → (sheet, cell))."""
+    order = list(sheets)
+    defined = [{"name": n, "sheet_index": order.index(sheet), "address": cell,
+                "book_scope": True, "scope_sheet_name": None, "scope_sheet_index": None,
+                "refers_to": f"={sheet}!{cell}"}
+               for n, (sheet, cell) in (names or {}).items()]
     return {"client": client, "version": xlwings.__version__,
             "book": {"name": name, "active_sheet_index": 0, "selection": "A1"},
-            "names": [], "sheets": [sheet_payload(n, rows) for n, rows in sheets.items()]}
+            "names": defined, "sheets": [sheet_payload(n, rows) for n, rows in sheets.items()]}
 
 
 def file_sheets(path: Path) -> dict[str, list[list[Any]]]:

@@ -26,11 +26,12 @@ from motxl.core.rollup import roll_up
 from motxl.presentation import CONTROLES, OWN_TABS, SUIVI, SYNTHESE, build_tabs
 from motxl.render.xlwings_live import excel_text
 from motxl.workbooks.reading import read_programme
+from motxl.workbooks.situation_cell import situation_of
 from motxl.workbooks.writing import save_sheets
 from tests.excel.fake_xlwings import make_book
 from tests.excel.programmes import (BOOK_FULLNAME, BOOK_NAME, FIXED_NOW, WORKBOOK,
                                     big_programme_rows, normalize, seed_programme_rows,
-                                    sheet_cells, spec_cells, workbook_rows)
+                                    sheet_cells, spec_cells, workbook_names, workbook_rows)
 
 WRITES = ("set value", "set formula", "font.set", "borders.set", "set color", "set number_format",
           "set horizontal_alignment", "set vertical_alignment", "set wrap_text", "merge",
@@ -55,8 +56,10 @@ def file_tabs(path, source_name=BOOK_NAME):
     """The tabs the file path builds (calamine reader), by name."""
     programme = read_programme(path)
     report = check(programme)
-    return {tab.name: tab for tab in build_tabs(programme, report, roll_up(programme),
-                                                now=FIXED_NOW, source_name=source_name)}
+    situation = situation_of(path, today=FIXED_NOW.date())  # the file's DateSituation cell
+    return {tab.name: tab for tab in build_tabs(programme, report,
+                                                roll_up(programme, situation.date),
+                                                situation=situation, source_name=source_name)}
 
 
 def programme_writes(book) -> list:
@@ -79,7 +82,7 @@ def big(tmp_path_factory):
 
 
 def test_validate_writes_controles_only(run, seed_tabs):
-    book = make_book(workbook_rows(), fullname=BOOK_FULLNAME)
+    book = make_book(workbook_rows(), fullname=BOOK_FULLNAME, names=workbook_names())
     programme_before = dict(book._sheet("Programme")._cells)
     run(book, "validate")
 
@@ -102,7 +105,7 @@ def test_validate_writes_controles_only(run, seed_tabs):
 
 
 def test_validate_links_are_hyperlink_formulas(run, seed_tabs):
-    book = run(make_book(workbook_rows(), fullname=BOOK_FULLNAME), "validate")
+    book = run(make_book(workbook_rows(), fullname=BOOK_FULLNAME, names=workbook_names()), "validate")
     sheet = book._sheet(CONTROLES)
     spec = seed_tabs[CONTROLES]
     assert len(sheet._formulas) == len(spec.links) == 11
@@ -132,20 +135,23 @@ def test_validate_selects_first_error_and_changes_no_programme_cell(run):
 
 
 def test_refresh_writes_the_three_tabs_as_the_file_path(run, seed_tabs):
-    book = run(make_book(workbook_rows(), fullname=BOOK_FULLNAME), "refresh_summary")
+    book = run(make_book(workbook_rows(), fullname=BOOK_FULLNAME, names=workbook_names()), "refresh_summary")
     for name in OWN_TABS:
         assert sheet_cells(book._sheet(name)._cells) == spec_cells(seed_tabs[name]), name
     synthese = book._sheet(SYNTHESE)
-    assert [c._type for c in synthese._charts] == ["column_clustered", "doughnut"]
-    column, doughnut = synthese._charts
-    assert column._source == "Synthèse!H6:I8" and column._plot_by == "columns"
+    assert [c._type for c in synthese._charts] == ["column_clustered", "doughnut",
+                                                   "bar_clustered"]
+    column, doughnut, people = synthese._charts
+    assert column._source == "Synthèse!J6:K8" and column._plot_by == "columns"
     assert column._categories == "Synthèse!A6:A8"
     assert [s["name"] for s in column._series] == ["Budget prévu", "Dépensé"]
-    assert doughnut._source == "Synthèse!K9:M9" and doughnut._plot_by == "rows"
-    assert doughnut._categories == "Synthèse!K5:M5"
+    funding = _find_rows(synthese, "Par financement")  # the doughnut reads the funding table
+    assert doughnut._source == f"Synthèse!J{funding + 2}:J{funding + 4}"
+    assert doughnut._categories == f"Synthèse!A{funding + 2}:A{funding + 4}"
+    assert [s["name"] for s in people._series] == ["Jours prévus", "Jours réalisés"]
     suivi = book._sheet(SUIVI)
-    assert [(t._name, t._area) for t in suivi._tables] == [("Suivi_actions", (4, 1, 87, 18))]
-    assert len(suivi._conditional_formats) == 4
+    assert [(t._name, t._area) for t in suivi._tables] == [("Suivi_actions", (4, 1, 87, 20))]
+    assert len(suivi._conditional_formats) == 7  # one per coloured state
     assert suivi._format_of(5, 8, "number_format") == "dd/mm/yyyy"
     assert suivi._format_of(4, 1, "font.bold") is True
     assert book._active is synthese
@@ -160,7 +166,7 @@ def test_refresh_matches_motxl_refresh(run, tmp_path):
     copy = tmp_path / BOOK_NAME
     shutil.copyfile(WORKBOOK, copy)
     refresh.refresh_file(copy, now=FIXED_NOW)
-    book = run(make_book(workbook_rows(), fullname=BOOK_FULLNAME), "refresh_summary")
+    book = run(make_book(workbook_rows(), fullname=BOOK_FULLNAME, names=workbook_names()), "refresh_summary")
     for name in OWN_TABS:
         written = {(r + 1, c + 1): v for r, row in enumerate(workbook_rows(copy, name))
                    for c, v in enumerate(row)}
@@ -168,16 +174,21 @@ def test_refresh_matches_motxl_refresh(run, tmp_path):
             name  # openpyxl stores floats with 15 significant digits
 
 
+def _find_rows(sheet, text: str) -> int:
+    """The 1-based row whose column A holds ``text``."""
+    return next(r for (r, c), v in sheet._cells.items() if c == 1 and v == text)
+
+
 def rounded(cells: dict) -> dict:
     return {k: float(f"{v:.12g}") if isinstance(v, float) else v for k, v in cells.items()}
 
 
 def test_second_refresh_replaces_charts_and_tables(run):
-    book = make_book(workbook_rows(), fullname=BOOK_FULLNAME)
+    book = make_book(workbook_rows(), fullname=BOOK_FULLNAME, names=workbook_names())
     run(book, "refresh_summary")
     first = {name: dict(book._sheet(name)._cells) for name in OWN_TABS}
     run(book, "refresh_summary")
-    assert len(book._sheet(SYNTHESE)._charts) == 2
+    assert len(book._sheet(SYNTHESE)._charts) == 3
     assert len(book._sheet(SUIVI)._tables) == 1
     assert {name: dict(book._sheet(name)._cells) for name in OWN_TABS} == first
 
@@ -203,7 +214,7 @@ def test_same_small_number_of_calls_for_10000_actions(run, big, capsys, monkeypa
         report.append(f"{function}: {small} appels xlwings pour 83 actions ({small_s:.2f} s), "
                       f"{large} pour 10 000 actions ({large_s:.2f} s)")
         assert small == large
-        assert large < (450 if multi_area else 750)  # four tabs with Historique
+        assert large < (550 if multi_area else 850)  # four tabs with Historique
         if not multi_area:
             assert not [c for c in book._rec.ops("range")
                         if isinstance(c.args[0], str) and "," in c.args[0]]
@@ -234,11 +245,11 @@ def test_sheet_without_header_is_a_french_message(run):
 
 
 def test_unexpected_error_is_a_message_not_a_traceback(run, monkeypatch):
-    def boom(programme):
+    def boom(programme, *args):
         raise RuntimeError("panne simulée")
 
     monkeypatch.setattr("motxl.core.rollup.roll_up", boom)
-    book = run(make_book(workbook_rows(), fullname=BOOK_FULLNAME), "refresh_summary")
+    book = run(make_book(workbook_rows(), fullname=BOOK_FULLNAME, names=workbook_names()), "refresh_summary")
     alert, = book._app._alerts
     assert alert["mode"] == "critical"
     assert alert["prompt"].startswith("Erreur inattendue (RuntimeError : panne simulée).")
@@ -266,7 +277,7 @@ def test_importing_the_module_does_not_touch_excel(monkeypatch):
 
 
 def test_diagnose(run):
-    book = run(make_book(workbook_rows(), fullname=BOOK_FULLNAME), "diagnose")
+    book = run(make_book(workbook_rows(), fullname=BOOK_FULLNAME, names=workbook_names()), "diagnose")
     alert, = book._app._alerts
     prompt = alert["prompt"]
     assert alert["mode"] == "info"

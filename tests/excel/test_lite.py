@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from motxl.presentation import CONTROLES, OWN_TABS, SYNTHESE
-from tests.excel.programmes import BOOK_NAME, FIXED_NOW, WORKBOOK, sheet_cells, spec_cells
+from tests.excel.programmes import (BOOK_NAME, FIXED_NOW, WORKBOOK, sheet_cells, spec_cells,
+                                    workbook_names)
 from tests.excel.remote_engine import Replay, file_sheets, workbook_payload
 from tests.excel.test_excel_face import file_tabs
 
@@ -40,7 +41,7 @@ def test_the_lite_path_leaves_out_heavy_and_native_packages():
 
 @pytest.fixture(scope="module")
 def payload(tmp_path_factory) -> tuple[dict, Path]:
-    data = workbook_payload(file_sheets(WORKBOOK), name=BOOK_NAME)
+    data = workbook_payload(file_sheets(WORKBOOK), name=BOOK_NAME, names=workbook_names())
     path = tmp_path_factory.mktemp("lite") / "payload.json"
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     return data, path
@@ -75,6 +76,6 @@ def test_each_lite_script_writes_its_tabs(script, payload, tmp_path):
         series = [(a["args"][0], a["args"][1], a["args"][2].get("name"),
                    a["args"][2].get("fill_color"))
                   for a in replay.funcs("setChartSeries") if a["sheet_position"] == synthese]
-        expected = [(s.name, f"#{s.color}".lower() if s.color and chart.kind == "column"
+        expected = [(s.name, f"#{s.color}".lower() if s.color and chart.kind in ("column", "bar")
                      else None) for chart in tabs[SYNTHESE].charts for s in chart.series]
         assert [(name, colour and colour.lower()) for *_, name, colour in series] == expected

@@ -25,6 +25,7 @@ from motxl.presentation import build_tabs
 from motxl.presentation.spec import DAYS, EURO
 from motxl.workbooks import opc
 from motxl.workbooks.reading import read_programme
+from motxl.workbooks.situation_cell import situation_of
 from motxl.workbooks.refresh import refresh_file
 from motxl.workbooks.styles_merge import merge_styles
 from tests.conftest import HEADER, ROOT
@@ -35,7 +36,7 @@ NOW = dt.datetime(2023, 6, 1, 10, 30)
 LATER = dt.datetime(2023, 6, 1, 16, 45)  # same situation date: no new chart (tests/history)
 TABS = ["Synthèse", "Suivi", "Contrôles", "Historique"]  # the parts a refresh rewrites
 COMMITTED = ROOT / "workbook" / "Programme2023.xlsm"
-DATE_LINE = re.compile(rb"Situation au \d\d/\d\d/\d{4} \xc3\xa0 \d\d:\d\d")
+DATE_LINE = re.compile(rb"Situation au \d\d/\d\d/\d{4}")
 CT_NS = "{http://schemas.openxmlformats.org/package/2006/content-types}"
 
 
@@ -102,8 +103,9 @@ def test_every_other_part_is_byte_identical(workbook):
 def test_the_tabs_hold_the_tabspec_values(workbook):
     refresh_file(workbook, now=NOW)
     programme = read_programme(workbook)
-    specs = build_tabs(programme, validate(programme), roll_up(programme), now=NOW,
-                       source_name=workbook.name)
+    situation = situation_of(workbook, today=NOW.date())  # the committed one has its date
+    specs = build_tabs(programme, validate(programme), roll_up(programme, situation.date),
+                       situation=situation, source_name=workbook.name)
     assert_tabs_match_specs(sheet_values(workbook), specs)
 
 
@@ -131,7 +133,7 @@ def test_openpyxl_reads_styles_charts_and_table_without_warnings(workbook):
     assert len(suivi.conditional_formatting) == 1
     synthese = book["Synthèse"]
     assert synthese["A1"].font.b and synthese["A1"].font.sz == 16
-    assert len(synthese._charts) == 2
+    assert len(synthese._charts) == 3  # by axis, by funding, load per person
     assert book.sheetnames == _sheet_names(workbook)
 
 
@@ -195,9 +197,9 @@ def test_committed_workbook_keeps_its_sheets_and_code_names(tmp_path):
 
 
 def test_second_refresh_changes_only_the_date_line(workbook):
-    refresh_file(workbook, now=NOW)
+    refresh_file(workbook, now=NOW, as_of="01/06/2023")
     first = _parts(workbook)
-    refresh_file(workbook, now=LATER)
+    refresh_file(workbook, now=LATER, as_of="02/06/2023")
     second = _parts(workbook)
     assert list(first) == list(second)
     tab_parts = {sheet_part(workbook, name) for name in TABS}
@@ -260,8 +262,8 @@ def test_old_drawings_of_a_tab_are_removed_but_its_buttons_kept(tmp_path):
     refresh_file(path, now=NOW)
     refresh_file(path, now=LATER)
     parts = _parts(path)
-    assert sorted(n for n in parts if n.startswith("xl/charts/")) == [
-        "xl/charts/chart1.xml", "xl/charts/chart2.xml"]
+    assert sorted(n for n in parts if n.startswith("xl/charts/")) == [  # 3 on the Synthèse
+        "xl/charts/chart1.xml", "xl/charts/chart2.xml", "xl/charts/chart3.xml"]
     assert sorted(n for n in parts if n.startswith("xl/drawings/drawing")) == [
         "xl/drawings/drawing1.xml"]
     rels = parts[opc.rels_part_of(sheet_part(path, "Synthèse"))]

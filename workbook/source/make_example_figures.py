@@ -73,9 +73,14 @@ def figures_for(action) -> dict:
         pick = draw(row, "status", 20)
         status = ("Réalisé" if pick < 6 else "En cours" if pick < 14 else
                   "À lancer" if pick < 19 else "Abandonné")
+    # The story at the workbook's situation date (motxl.build.workbook.SITUATION_DATE,
+    # 31/10/2023, told in "Mode d'emploi"): done actions were due before it; most
+    # actions under way are due in November or December, one in six was due earlier (late);
+    # actions to launch are due in December, one in eight was due in September (late).
+    late = draw(row, "late", 6 if status == "En cours" else 8) == 0
     deadline = {"Réalisé": date_in(row, "deadline", 2, 10),
-                "En cours": date_in(row, "deadline", 6, 12),
-                "À lancer": date_in(row, "deadline", 9, 12),
+                "En cours": date_in(row, "deadline", *((8, 10) if late else (11, 12))),
+                "À lancer": date_in(row, "deadline", *((9, 9) if late else (12, 12))),
                 "En attente": dt.date(2023, 12, 31),
                 "Abandonné": date_in(row, "deadline", 3, 9)}[status]
     days_actual = spent = None
@@ -83,7 +88,7 @@ def figures_for(action) -> dict:
     if status == "Réalisé":
         days_actual = days - draw(row, "actual", 2) * (1 if days > 2 else 0)
         spent = round(budget * (90 + draw(row, "spent", 11)) / 100, -2)
-    elif status == "En cours" and draw(row, "started", 2):
+    elif status == "En cours" and draw(row, "started", 4):
         share = (30 + draw(row, "share", 41)) / 100
         days_actual = round(days * share * 2) / 2
         spent = round(budget * share, -2)

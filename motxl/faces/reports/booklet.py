@@ -62,15 +62,22 @@ def _unnumbered(tabs: Sequence[TabSpec]) -> list[TabSpec]:
 
 
 def _parts(programme: Programme, report: ValidationReport, dimensions: Sequence[str],
-           work: Path, now: dt.datetime, source_name: str) -> list[tuple[Section, list]]:
-    """(section, tabs) for the Synthèse and for every group, in booklet order."""
+           work: Path, now: dt.datetime, source_name: str,
+           situation: dt.date | None = None) -> list[tuple[Section, list]]:
+    """(section, tabs) for the Synthèse and for every group, in booklet order, as of the
+    situation date (today when None)."""
+    from motxl.core.situation import Situation
     from motxl.faces.batch import plan_jobs
 
-    synthese = build_tabs(programme, report, roll_up(programme), now=now,
-                          source_name=source_name)[0]
+    as_of = situation or now.date()
+    synthese = build_tabs(programme, report, roll_up(programme, as_of), now=now,
+                          situation=as_of, source_name=source_name)[0]
     parts = [(Section(SYNTHESE_TITLE, work / "00-synthese.pdf"), _unnumbered([synthese]))]
-    for number, job in enumerate(plan_jobs(programme, report, dimensions, work, now), start=1):
-        tabs = report_tabs(job, roll_up(job.programme), keep=SECTION_TABS, contents=False)
+    jobs = plan_jobs(programme, report, dimensions, work, now,
+                     situation=Situation(as_of, "option" if situation else "today"))
+    for number, job in enumerate(jobs, start=1):
+        tabs = report_tabs(job, roll_up(job.programme, as_of), keep=SECTION_TABS,
+                           contents=False)
         title = group_label(job.group.title, job.group.description)
         parts.append((Section(title, work / f"{number:02d}-{job.stem}.pdf"), _unnumbered(tabs)))
     return parts
@@ -87,7 +94,7 @@ def build_booklet(programme: Programme, dimensions: Sequence[str], output: str |
     source_name = Path(programme.source).name if programme.source else programme.sheet
     work = Path(tempfile.mkdtemp(prefix="motxl-booklet-"))
     try:
-        parts = _parts(programme, report, dimensions, work, now, source_name)
+        parts = _parts(programme, report, dimensions, work, now, source_name, situation)
         books = []
         for section, tabs in parts:
             book = section.pdf.with_suffix(".xlsx")

@@ -14,6 +14,7 @@ from typing import Any, Callable, Sequence
 from motxl.core.findings import ValidationReport
 from motxl.core.model import Programme
 from motxl.core.rollup import Rollup, roll_up
+from motxl.core.situation import Situation
 from motxl.presentation.cover import COMPACT_ACTIONS, CoverInfo, action_rows, cover_tab
 from motxl.presentation.names import SYNTHESE
 from motxl.errors import MotxlError, os_error_in
@@ -41,6 +42,7 @@ class ReportJob:
     directory: str
     now: dt.datetime
     source_name: str
+    situation: Situation | None = None  # the situation date of the tabs (today when None)
 
 
 @dataclass
@@ -69,8 +71,9 @@ def report_tabs(job: ReportJob, rollup: Rollup, keep: Sequence[str] | None = Non
     from motxl.presentation import build_tabs
 
     group = job.group
-    tabs = build_tabs(job.programme, job.report, rollup, now=job.now,
-                      source_name=job.source_name, title_prefix=f"{group.title} — ")
+    tabs = build_tabs(job.programme, job.report, rollup, situation=job.situation, now=job.now,
+                      source_name=job.source_name, title_prefix=f"{group.title} — ",
+                      links=False)
     if keep is not None:
         tabs = [t for t in tabs if t.name in keep]
     names = {t.name for t in tabs}
@@ -106,7 +109,7 @@ def _holds_link(area, tab) -> bool:
 def write_report(job: ReportJob) -> ReportResult:
     """Build and write one group's report (atomically); raises on failure."""
     start = time.perf_counter()
-    rollup = roll_up(job.programme)
+    rollup = roll_up(job.programme, job.situation.date if job.situation else job.now.date())
     tabs = report_tabs(job, rollup)
     path = Path(job.directory) / f"{job.stem}.xlsx"
     properties = {"title": f"Rapport — {job.group.title}",

@@ -1,0 +1,98 @@
+"""The workbook's situation date: the cell its defined name ``DateSituation`` points at.
+
+The name is looked up in ``xl/workbook.xml`` (defusedxml) and the cell's value read with
+python-calamine, like every other value motxl reads from a file. A workbook without the name, or
+whose name points at nothing readable (``#REF!``, another workbook, a range), has no situation
+date: the caller falls back to today. A filled cell that holds no date is an error (exit 2),
+said by ``motxl.core.situation``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from defusedxml import ElementTree
+
+from motxl.core.grid import column_index
+from motxl.core.situation import NAME, Situation, resolve
+from motxl.errors import MotxlError
+from motxl.workbooks import opc
+from motxl.workbooks.preflight import check_workbook_file
+
+# Sheet!$H$2, 'Sheet name'!H2 (quotes doubled inside).
+_REFERENCE = re.compile(r"^\s*=?\s*(?:'((?:[^']|'')+)'|([^'!]+))!\$?([A-Za-z]{1,3})\$?(\d+)\s*$")
+
+
+def defined_cell(path: Path, name: str = NAME) -> tuple[str, int, int] | None:
+    """(sheet, row, column), 1-based, of a workbook-level or sheet-level defined name."""
+    with zipfile.ZipFile(path) as archive:
+        parts = [p for p in archive.namelist() if p.casefold() == "xl/workbook.xml"]
+        if not parts:
+            return None
+        root = ElementTree.fromstring(archive.read(parts[0]))
+    for node in root.iter(f"{opc.NS_MAIN}definedName"):
+        if (node.get("name") or "").casefold() != name.casefold():
+            continue
+        match = _REFERENCE.match(node.text or "")
+        if match:
+            sheet = match.group(1).replace("''", "'") if match.group(1) else match.group(2)
+            return sheet.strip(), int(match.group(4)), column_index(match.group(3).upper())
+    return None
+
+
+def read_cell_value(path: Path, sheet: str, row: int, column: int) -> Any:
+    """The value of one cell (None when empty or outside the sheet's used area)."""
+    import python_calamine
+
+    workbook = python_calamine.CalamineWorkbook.from_path(str(path))
+    if sheet not in workbook.sheet_names:
+        return None
+    data = workbook.get_sheet_by_name(sheet)
+    rows = list(data.iter_rows())
+    if not rows or data.end is None:
+        return None
+    end_row, end_col = data.end
+    width = max(len(r) for r in rows)
+    # Placed from the block's end, as in motxl.workbooks.reading (calamine's start varies).
+    r = row - (end_row + 2 - len(rows))
+    c = column - (end_col + 2 - width)
+    if 0 <= r < len(rows) and 0 <= c < len(rows[r]):
+        value = rows[r][c]
+        return None if value == "" else value
+    return None
+
+
+def workbook_situation_value(path: str | Path) -> Any:
+    """The raw value of the workbook's ``DateSituation`` cell, or None."""
+    source = Path(path)
+    check_workbook_file(source)
+    try:
+        where = defined_cell(source)
+        return read_cell_value(source, *where) if where else None
+    except (MotxlError, KeyboardInterrupt, SystemExit, MemoryError):
+        raise
+    except BaseException as exc:  # calamine's errors and Rust panics are BaseExceptions
+        raise MotxlError(f"{source.name} : la cellule {NAME} est illisible "
+                         f"({type(exc).__name__}) : ouvrez le classeur dans Excel et "
+                         "enregistrez-le de nouveau.") from exc
+
+
+def check_as_of(option: Any) -> None:
+    """Refuse an ``--as-of`` that is no date before anything is read or written."""
+    if option:
+        resolve(option)
+
+
+def situation_of(path: str | Path, option: Any = None, *,
+                 today: dt.date | None = None) -> Situation:
+    """The situation date of a run on ``path``: ``--as-of``, else its cell, else today.
+
+    Read after the programme: a file that cannot be read is reported by the programme's
+    reader, with its own message."""
+    if option:
+        return resolve(option)
+    return resolve(None, workbook_situation_value(path), today=today)
