@@ -50,7 +50,13 @@ def manual_lines(*, workbook_name: str, xlwings_version: str, year: int | None,
         ("item", "« Actualiser la synthèse » : recalcule et réécrit les onglets « Synthèse » "
                  "(totaux par axe, objectif, financement, frontière et statut, graphiques), "
                  "« Suivi » (une ligne par action, avec ses alertes) et « Contrôles ». Ces trois "
-                 "onglets sont entièrement réécrits à chaque fois : n'y saisissez rien."),
+                 "onglets sont entièrement réécrits à chaque fois : n'y saisissez rien. Chaque "
+                 "actualisation enregistre aussi la situation (actions, jours et euros prévus "
+                 "et réalisés par axe) dans l'onglet « Historique » : une actualisation le même "
+                 "jour remplace celle de ce jour, les autres lignes sont conservées."),
+        ("item", "« Comparer… » : demande l'ancienne version du programme (un autre classeur) "
+                 "et écrit l'onglet « Comparaison » : écarts par axe et par financement, puis "
+                 "les actions ajoutées, supprimées, déplacées, reformulées et modifiées."),
         ("item", "« Diagnostic » : affiche le Python utilisé, les versions de motxl et de "
                  "xlwings et l'emplacement du classeur. Joignez ce message à toute demande "
                  "d'aide."),

@@ -38,6 +38,7 @@ from motxl.build.programme_sheet import (FIELD_ORDER, LINE_HEIGHT, wrapped_lines
 from motxl.build.vba_project import VbaModule, build_vba_project
 from motxl.core.checks import validate
 from motxl.core.grid import Grid
+from motxl.core.history import HEADER as HISTORY_HEADER, HISTORIQUE
 from motxl.core.headers import HEADER_TEXT, field_of
 from motxl.core.model import Programme
 from motxl.core.parse import parse_programme
@@ -77,14 +78,18 @@ PROGRAMME = "Programme"
 MODE_EMPLOI = "Mode d'emploi"
 #: Sheets in tab order, with their VBA code names (each gets a document module).
 SHEETS = ((PROGRAMME, "Programme"), (SYNTHESE, "Synthese"), (SUIVI, "Suivi"),
-          (CONTROLES, "Controles"), (MODE_EMPLOI, "ModeEmploi"), (XLWINGS_CONF, "XlwingsConf"))
+          (CONTROLES, "Controles"), (HISTORIQUE, "Historique"), (MODE_EMPLOI, "ModeEmploi"),
+          (XLWINGS_CONF, "XlwingsConf"))
 #: The buttons above the header: (macro, caption, width in pixels).
 BUTTONS = (("Valider", "Valider", 110), ("ActualiserSynthese", "Actualiser la synthèse", 170),
-           ("Diagnostic", "Diagnostic", 110))
+           ("Comparer", "Comparer…", 110), ("Diagnostic", "Diagnostic", 110))
 #: The Python function each macro runs (motxl/vba/motxl.bas says the same).
 MACRO_CALLS = {"Valider": "import motxl.faces.excel; motxl.faces.excel.validate()",
                "ActualiserSynthese": "import motxl.faces.excel; motxl.faces.excel.refresh_summary()",
                "Diagnostic": "import motxl.faces.excel; motxl.faces.excel.diagnose()"}
+#: Comparer's call: VBA's AvecChemin puts the chosen path in the parentheses, as the codes of
+#: its characters (motxl.faces.excel.compare_with).
+COMPARE_CALL = "import motxl.faces.excel; motxl.faces.excel.compare_with()"
 BUTTON_ROW, NOTE_ROW = 1, 2  # sheet rows (blank in the seed)
 #: The situation date of the example (defined name DateSituation), right of the buttons: the
 #: example figures tell their story as of that day (workbook/source/make_example_figures.py).
@@ -98,6 +103,8 @@ HINTS = {
     SUIVI: "Onglet rempli par le bouton « Actualiser la synthèse » de l'onglet « Programme ».",
     CONTROLES: "Onglet rempli par les boutons « Valider » et « Actualiser la synthèse » de "
                "l'onglet « Programme ».",
+    HISTORIQUE: "Onglet complété à chaque « Actualiser la synthèse » : une ligne par axe et un "
+                "total par date de situation.",
 }
 #: xlwings.conf keys left empty on purpose: xlwings then runs ``python`` from the PATH.
 CONF_KEYS = (
@@ -299,6 +306,19 @@ def _own_tab(workbook, worksheet, spec: TabSpec, hint: str, hint_format) -> None
         worksheet.set_tab_color("#" + spec.tab_color)
 
 
+def _history_sheet(workbook, worksheet, hint_format, year: int | None) -> None:
+    """The hint and the header only: the rows come with the refreshes (motxl.core.history)."""
+    from motxl.presentation.history import HEADER_ROW, historique_tab
+
+    spec = historique_tab([], year=year)
+    _own_tab(workbook, worksheet, spec, HINTS[HISTORIQUE], hint_format)
+    header_format = workbook.add_format({"bold": True, "font_color": "#FFFFFF",
+                                         "bg_color": "#2F5597", "text_wrap": True})
+    worksheet.write_row(HEADER_ROW, 0, HISTORY_HEADER, header_format)
+    for col, width in spec.column_widths.items():
+        worksheet.set_column(col, col, width)
+
+
 def _manual_sheet(workbook, worksheet, lines: list[tuple[str, str]], header: str) -> None:
     looks = {
         "title": {"bold": True, "font_size": 16, "font_color": "#" + NAVY},
@@ -403,6 +423,8 @@ def build_workbook_bytes(source_dir: Path | None = None, vba_dir: Path = VBA_DIR
     for spec in tabs:
         _own_tab(workbook, sheets[spec.name], spec, HINTS[spec.name], hint_format)
         workbook.define_name(f"'{spec.name}'!{MARK_NAME}", f"={MARK_VALUE}")
+    _history_sheet(workbook, sheets[HISTORIQUE], hint_format, programme.year)
+    workbook.define_name(f"'{HISTORIQUE}'!{MARK_NAME}", f"={MARK_VALUE}")  # motxl's own
 
     conf_cells = _conf_sheet(workbook, sheets[XLWINGS_CONF])
     _manual_sheet(workbook, sheets[MODE_EMPLOI], manual_lines(

@@ -87,6 +87,11 @@ _RULES = [
     Rule("duplicate-action", "warning", "Action en double",
          "L'action « {label} » figure déjà sous {code} (ligne {first_row}) : supprimez le "
          "doublon ou précisez le libellé."),
+    Rule("history-value", "warning", "Historique illisible",
+         "Onglet Historique : {detail}"),
+    Rule("history-order", "info", "Historique dans le désordre",
+         "Onglet Historique : la situation du {date} vient après celle du {previous} ; motxl "
+         "remet les lignes dans l'ordre des dates à la prochaine actualisation."),
     Rule("column-ignored", "info", "Colonne ignorée",
          "La colonne « {text} » n'est pas lue (seule « {column_name} » l'est) : renommez-la "
          "« {column_name} » si c'est elle qu'il faut lire."),

@@ -103,9 +103,10 @@ def _sub_parser(parser: argparse.ArgumentParser, name: str) -> argparse.Argument
 def _command_modules() -> list:
     """The sub-commands, in the order a user meets them: one explicit list."""
     from motxl.faces import cmd_build, cmd_refresh, cmd_report, cmd_summary, cmd_validate
-    from motxl.faces import cmd_booklet
+    from motxl.faces import cmd_booklet, cmd_compare, cmd_history
 
-    return [cmd_validate, cmd_summary, cmd_refresh, cmd_report, cmd_booklet, cmd_build]
+    return [cmd_validate, cmd_summary, cmd_refresh, cmd_report, cmd_booklet, cmd_build,
+            cmd_compare, cmd_history]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -3,13 +3,20 @@
     RunPython "import motxl.faces.excel; motxl.faces.excel.validate()"          ' Valider
     RunPython "import motxl.faces.excel; motxl.faces.excel.refresh_summary()"   ' Actualiser…
     RunPython "import motxl.faces.excel; motxl.faces.excel.diagnose()"          ' Diagnostic
+    RunPython "import motxl.faces.excel; motxl.faces.excel.compare_with(67,58,…)"  ' Comparer…
 
 Each function takes the calling workbook with ``xw.Book.caller()`` (inside the function, never
 at import), reads the programme sheet in one block and runs the same core as the command line
 (parse, checks, roll-up, ``build_tabs``), then draws tabs through ``motxl.render.xlwings_live``
 with screen updating off and a status-bar message. Whatever happens, the user gets a French
 message box, never a traceback. Validate writes only the Contrôles tab and never a programme
-cell; it selects the first error's cell.
+cell; it selects the first error's cell. Refresh also records the situation in the Historique
+tab (``motxl.core.history``).
+
+*Comparer…* passes the file the user picked as the character codes of its path: digits and
+commas cross every layer unchanged (VBA string, cmd.exe's command line with its quotes and
+``%VAR%`` expansion, the ``|``-separated parameters of xlwings' AppleScript on macOS, Python),
+where a quoted path would need escaping for each.
 """
 
 from __future__ import annotations
@@ -52,6 +59,19 @@ def refresh_summary() -> None:
 def diagnose() -> None:
     """Button « Diagnostic »: Python, motxl and xlwings versions, the workbook's path."""
     _run("motxl : diagnostic…", _diagnose, quiet=True)
+
+
+def compare_with(*codes: int) -> None:
+    """Button « Comparer… »: compare the file chosen in Excel's dialog (the earlier version,
+    its path as character codes) with this workbook; write the « Comparaison » tab."""
+    _run("motxl : comparaison en cours…", lambda book: _compare(book, path_from_codes(codes)))
+
+
+def path_from_codes(codes) -> str:
+    """The path VBA sent as ``AscW`` codes (UTF-16 code units, negative above 0x7FFF)."""
+    units = [int(c) & 0xFFFF for c in codes]
+    data = b"".join(unit.to_bytes(2, "little") for unit in units)
+    return data.decode("utf-16-le", errors="replace")
 
 
 # -- the run frame -----------------------------------------------------------------------------
@@ -151,14 +171,15 @@ def _situation(book):
     return resolve(None, value, today=_now().date())
 
 
-def _tabs(programme, report, name: str, book):
+def _tabs(programme, report, name: str, book, rollup=None, history=None, situation=None):
     from motxl.core.rollup import roll_up
     from motxl.presentation import build_tabs
 
-    situation = _situation(book)
-    return {tab.name: tab for tab in build_tabs(programme, report,
-                                                roll_up(programme, situation.date),
-                                                situation=situation, source_name=name)}
+    situation = situation or _situation(book)
+    rollup = rollup or roll_up(programme, situation.date)
+    return {tab.name: tab for tab in build_tabs(programme, report, rollup,
+                                                situation=situation, source_name=name,
+                                                history=history)}
 
 
 def _counts_text(report) -> str:
@@ -201,23 +222,71 @@ def _refresh(book) -> _Outcome:
     from motxl.presentation import CONTROLES, OWN_TABS, SYNTHESE
     from motxl.render.xlwings_live import SheetFinder, render_tab
 
+    from motxl.core.rollup import roll_up
+
     sheets = SheetFinder(book)
     _, programme, name = _read(book, sheets)
-    report = check(programme)
-    tabs = _tabs(programme, report, name, book)
+    situation = _situation(book)
+    rollup = roll_up(programme, situation.date)
+    history = _history(sheets, rollup, programme.year, situation.date)
+    report = history.with_findings(check(programme))
+    tabs = _tabs(programme, report, name, book, rollup, history.situations(), situation)
     deferred = []
     for tab_name in OWN_TABS:
         deferred += render_tab(sheets.get(tab_name, create=True), tabs[tab_name],
                                engine=sheets.engine)
+    deferred += render_tab(sheets.get(history.tab.name, create=True), history.tab,
+                           engine=sheets.engine)
     sheets.get(SYNTHESE).activate()
     totals = _totals_text(programme)
-    message = (f"Synthèse actualisée : {totals}.\n\nOnglets « {SYNTHESE} », « Suivi » et "
-               f"« {CONTROLES} » mis à jour.")
+    message = (f"Synthèse actualisée : {totals}.\n\nOnglets « {SYNTHESE} », « Suivi », "
+               f"« {CONTROLES} » et « {history.tab.name} » mis à jour.")
+    if history.findings:
+        message += (f"\n\nL'onglet « {history.tab.name} » a {len(history.findings)} ligne(s) "
+                    f"à vérifier : voir l'onglet « {CONTROLES} ».")
     if not report.valid:
         return _Outcome(message + f"\n\nAttention : le programme a {report.counts['error']} "
                         "erreur(s) ; les montants illisibles ne sont pas comptés. Cliquez sur "
                         "« Valider » pour les voir.", "critical", deferred)
     return _Outcome(message, deferred=deferred)
+
+
+def _history(sheets, rollup, year, date):
+    """The Historique sheet as read from the open workbook, with this situation added."""
+    from motxl.core.history import HISTORIQUE, parse_history
+    from motxl.render.xlwings_live import read_grid
+    from motxl.presentation.history import update_history
+
+    sheet = sheets.get(HISTORIQUE)
+    rows: list[list] = []
+    if sheet is not None:
+        grid = read_grid(sheet, HISTORIQUE)
+        rows = [[] for _ in range(grid.first_row - 1)]
+        rows += [[None] * (grid.first_col - 1) + list(r) for r in grid.rows]
+    return update_history(parse_history(rows, found=sheet is not None), rollup, _now(), year,
+                          date)
+
+
+def _compare(book, other: str) -> _Outcome:
+    from pathlib import Path
+
+    from motxl.core.compare import compare
+    from motxl.presentation.comparaison import COMPARAISON, STATUS_FR, comparaison_tab
+    from motxl.render.xlwings_live import SheetFinder, render_tab
+    from motxl.workbooks.reading import read_programme
+
+    sheets = SheetFinder(book)
+    _, programme, name = _read(book, sheets)
+    older = read_programme(Path(other))
+    changes = compare(older, programme)
+    render_tab(sheets.get(COMPARAISON, create=True), comparaison_tab(changes, now=_now()),
+               engine=sheets.engine)
+    sheets.get(COMPARAISON).activate()
+    counts = changes.counts
+    listed = ", ".join(f"{counts[s]} {STATUS_FR[s].lower()}" for s in STATUS_FR)
+    other_name = other.replace("\\", "/").rsplit("/", 1)[-1]
+    return _Outcome(f"Comparaison de « {name} » avec « {other_name} » (ancienne version) :\n"
+                    f"{listed}.\n\nDétail dans l'onglet « {COMPARAISON} ».")
 
 
 def _totals_text(programme) -> str:

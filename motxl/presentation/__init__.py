@@ -21,10 +21,12 @@ __all__ = ["build_tabs", "OWN_TABS", "SYNTHESE", "SUIVI", "CONTROLES", "TabSpec"
 def build_tabs(programme: Programme, report: ValidationReport, rollup: Rollup, *,
                situation: Situation | dt.date | None = None, now: dt.datetime | None = None,
                source_name: str = "", title_prefix: str = "",
-               links: bool = True) -> list[TabSpec]:
+               links: bool = True, history=None) -> list[TabSpec]:
     """[Synthèse, Suivi, Contrôles] for a programme (or a group of it, with a title prefix),
     as of ``situation``: else the rollup's date, else the day of ``now`` (the clock).
-    ``links``: Suivi links to the programme sheet (False for reports, which do not hold it)."""
+    ``links``: Suivi links to the programme sheet (False for reports, which do not hold it).
+    ``history``: the situations recorded so far, (date, total figures) in date order, for the
+    Synthèse's chart « Consommation dans le temps »."""
     if situation is None:
         today = (now or dt.datetime.now()).date()
         situation = resolve(rollup.as_of, None, today=today)
@@ -35,7 +37,7 @@ def build_tabs(programme: Programme, report: ValidationReport, rollup: Rollup, *
     base = f"{title_prefix}Programme de travail{year}"
     tabs = [
         synthese_tab(rollup, situation=situation, source_name=source_name,
-                     title=f"{base} — Synthèse"),
+                     title=f"{base} — Synthèse", history=history),
         suivi_tab(programme, situation=situation, source_name=source_name,
                   title=f"{base} — Suivi des actions", links=links),
         controles_tab(report, situation=situation, source_name=source_name,

@@ -61,6 +61,7 @@ STYLES: dict[str, Style] = {
     "days": Style(num_format=DAYS),
     "percent": Style(num_format=PERCENT),
     "date": Style(num_format=DATE, align="center"),
+    "datetime": Style(num_format="dd/mm/yyyy hh:mm", align="center"),
     "integer": Style(num_format="0", align="center"),
     "center": Style(align="center"),
     "link": Style(color="0563C1", underline=True),

@@ -64,7 +64,7 @@ def _label_height(label: str) -> float | None:
 
 
 def synthese_tab(rollup: Rollup, *, situation: Situation, source_name: str,
-                 title: str = "Programme de travail — Synthèse") -> TabSpec:
+                 title: str = "Programme de travail — Synthèse", history=None) -> TabSpec:
     spec = TabSpec(SYNTHESE, tab_color="2F5597")
     b = TabBuilder(spec)
     fundings = split_fundings(rollup)
@@ -110,6 +110,11 @@ def synthese_tab(rollup: Rollup, *, situation: Situation, source_name: str,
         b.skip()
         chart_row = b.row
         b.skip(CHART_ROWS)
+
+    if history:  # the situations recorded in Historique (motxl.presentation.history)
+        from motxl.presentation.history import add_consumption_chart
+
+        add_consumption_chart(spec, b, history)
 
     # 2. Axis rows, their objectives and sub-objectives beneath (Excel outline).
     b.skip()

@@ -33,6 +33,33 @@ Public Sub Diagnostic()
     If RunPython("import motxl.faces.excel; motxl.faces.excel.diagnose()") = -1 Then Conseiller
 End Sub
 
+' Button "Comparer...": asks for the earlier version of the programme (Excel's file dialog) and
+' writes the Comparaison sheet.
+Public Sub Comparer()
+    Dim chemin As Variant
+#If Mac Then
+    chemin = Application.GetOpenFilename()
+#Else
+    chemin = Application.GetOpenFilename("Classeurs Excel (*.xlsx;*.xlsm),*.xlsx;*.xlsm", , _
+        "Choisir l'ancienne version du programme")
+#End If
+    If VarType(chemin) = vbBoolean Then Exit Sub
+    If RunPython(AvecChemin("import motxl.faces.excel; motxl.faces.excel.compare_with()", _
+        CStr(chemin))) = -1 Then Conseiller
+End Sub
+
+' ("f()", "C:\a") -> "f(67,58,92,97)": the path as the UTF-16 code of each character, digits
+' and commas being the only form that crosses cmd.exe and AppleScript unchanged (see
+' motxl.faces.excel).
+Private Function AvecChemin(appel As String, chemin As String) As String
+    Dim i As Long, codes As String
+    For i = 1 To Len(chemin)
+        If i > 1 Then codes = codes & ","
+        codes = codes & CStr(AscW(Mid$(chemin, i, 1)) And &HFFFF&)
+    Next i
+    AvecChemin = Left$(appel, Len(appel) - 1) & codes & ")"
+End Function
+
 Private Sub Conseiller()
     MsgBox CONSEIL, vbExclamation, "motxl"
 End Sub

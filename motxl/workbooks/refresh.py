@@ -82,7 +82,13 @@ def refresh_file(path: str | Path, *, sheet: str | None = None, output: str | Pa
     situation = situation_of(source, as_of, today=now.date() if now else None)
     report = validate(programme)
     rollup = roll_up(programme, situation.date)
-    tabs = build_tabs(programme, report, rollup, situation=situation, source_name=source.name)
+    from motxl.workbooks.history import record_situation  # the Historique sheet
+
+    history = record_situation(source, rollup, now or dt.datetime.now(), programme.year,
+                               date=situation.date)
+    report = history.with_findings(report)
+    tabs = build_tabs(programme, report, rollup, situation=situation, source_name=source.name,
+                      history=history.situations()) + [history.tab]
 
     existing = _sheet_names(source)
     tabs = [_renamed(spec, existing) for spec in tabs]
@@ -100,7 +106,7 @@ def refresh_file(path: str | Path, *, sheet: str | None = None, output: str | Pa
             created[:], foreign[:] = spliced.created, spliced.foreign
 
     backup = save_workbook_atomically(target, write, backup=True, before=source,
-                                      own_sheets=set(written))
+                                      own_sheets=set(written), history_dropped=history.replaced)
     kept_in = None
     if foreign:
         same = target.resolve() == source.resolve()

@@ -108,11 +108,13 @@ def _refuse_if_open(target: Path) -> None:
 
 def save_workbook_atomically(target: Path, write: Callable[[Path], None], *,
                              backup: bool = True, before: Path | None = None,
-                             own_sheets: set[str] | frozenset[str] | None = None) -> Path | None:
+                             own_sheets: set[str] | frozenset[str] | None = None,
+                             history_dropped: list[list] | None = None) -> Path | None:
     """Write a workbook through ``write(temp_path)`` and put it in place of ``target``.
 
     ``before`` is the file the new one must preserve (default: ``target`` when it exists); with
-    ``own_sheets`` given, ``check_preserved(before, temp, own_sheets)`` must pass. Returns the
+    ``own_sheets`` given, ``check_preserved(before, temp, own_sheets, history_dropped)`` must
+    pass. Returns the
     backup's path (None when ``backup`` is False or there was no file to replace). Raises
     MotxlError (French, one line) when the save is refused or fails; the target is then
     untouched and no temp file is left behind.
@@ -139,7 +141,7 @@ def save_workbook_atomically(target: Path, write: Callable[[Path], None], *,
         _flush(temp)
         _verify(temp, target)
         if before is not None and own_sheets is not None:
-            check_preserved(before, temp, set(own_sheets))
+            check_preserved(before, temp, set(own_sheets), history_dropped)
         if target.exists():
             shutil.copymode(target, temp)
             if backup:
@@ -435,7 +437,8 @@ def _first_difference(before: dict, after: dict) -> tuple[int, int] | None:
     return None
 
 
-def check_preserved(before: Path, after: Path, own_sheets: set[str]) -> None:
+def check_preserved(before: Path, after: Path, own_sheets: set[str],
+                    history_dropped: list[list] | None = None) -> None:
     """Refuse (MotxlError naming what would be lost) unless ``after`` keeps, from ``before``:
 
     the VBA project (``xl/vbaProject.bin``, byte for byte) and the macro-enabled content type;
@@ -445,7 +448,9 @@ def check_preserved(before: Path, after: Path, own_sheets: set[str]) -> None:
     and at least as many related parts of each kind: drawings, images, charts, tables, comments,
     pivot tables...); the code names of the own sheets that already existed; the defined names
     (print titles, print area and filter ranges of the own sheets excepted); the workbook-level
-    parts (external links, connections, ribbon customisation...).
+    parts (external links, connections, ribbon customisation...). With ``history_dropped``
+    given (motxl rewrites the Historique sheet, the user's data), every data row of the old
+    Historique but those rows must be in the new one, values equal.
     """
     from motxl.core.grid import column_letter
 
@@ -537,11 +542,34 @@ def check_preserved(before: Path, after: Path, own_sheets: set[str]) -> None:
     finally:
         old.close()
         new.close()
+    if history_dropped is not None:
+        lost += _history_rows_lost(Path(before), Path(after), history_dropped)
     if lost:
         shown = " ; ".join(dict.fromkeys(lost))
         raise SaveError(f"Enregistrement refusé, le classeur perdrait : {shown}. "
                         f"{Path(before).name} n'a pas été modifié : actualisez depuis Excel "
                         "(bouton « Actualiser la synthèse ») ou signalez-le à l'équipe motxl.")
+
+
+def _history_rows_lost(before: Path, after: Path, dropped: list[list]) -> list[str]:
+    """The Historique rows of ``before`` missing from ``after`` (a row may move, not go)."""
+    from motxl.core.history import HISTORIQUE
+    from motxl.workbooks.history import read_history
+
+    def key(values: list) -> tuple:
+        values = list(values)
+        while values and values[-1] in (None, ""):
+            values.pop()
+        return tuple(values)
+
+    old_entries = read_history(before).entries
+    missing = Counter(key(e.values) for e in old_entries)
+    missing.subtract(Counter(key(v) for v in dropped))
+    missing.subtract(Counter(key(e.values) for e in read_history(after).entries))
+    rows = [e.row for e in old_entries if missing[key(e.values)] > 0]
+    if not rows:
+        return []
+    return [f"{len(rows)} ligne(s) de la feuille « {HISTORIQUE} » (ligne {rows[0]})"]
 
 
 def _root_kinds(package: _Package) -> Counter:

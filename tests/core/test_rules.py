@@ -96,7 +96,8 @@ CASES = {
 
 
 def test_every_rule_has_a_case():
-    assert set(CASES) == set(RULES)
+    # The Historique sheet's rules are tested with the history (tests/history).
+    assert set(CASES) == {rule for rule in RULES if not rule.startswith("history-")}
 
 
 def test_clean_programme_has_no_finding(make_programme):

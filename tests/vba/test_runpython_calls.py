@@ -14,17 +14,24 @@ from pathlib import Path
 import pytest
 from oletools.olevba import VBA_Parser
 
-from motxl.build.workbook import MACRO_CALLS, VBA_DIR
+from motxl.build.workbook import COMPARE_CALL, MACRO_CALLS, VBA_DIR
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKBOOK = ROOT / "workbook" / "Programme2023.xlsm"
-#: RunPython("…") in VBA: the string literal, with VBA's doubled quotes.
-RUN_PYTHON = re.compile(r'RunPython\s*\(?\s*"((?:[^"]|"")*)"')
+#: RunPython("…") in VBA: the string literal, with VBA's doubled quotes; also
+#: RunPython(AvecChemin("…f()", path)), which puts the path's character codes in f's parentheses.
+RUN_PYTHON = re.compile(r'RunPython\s*\(?\s*(AvecChemin\(\s*)?"((?:[^"]|"")*)"')
+SAMPLE_PATH = "67,58,92,97"  # what AvecChemin makes of C:\a
 
 
 def run_python_strings(code: str) -> list[str]:
     lines = [line for line in code.splitlines() if not line.lstrip().startswith("'")]
-    return [m.group(1).replace('""', '"') for m in RUN_PYTHON.finditer("\n".join(lines))]
+    return [m.group(2).replace('""', '"') for m in RUN_PYTHON.finditer("\n".join(lines))]
+
+
+def with_path(text: str) -> str:
+    """The call as AvecChemin completes it (a call string ending in '()' for these)."""
+    return text[:-1] + SAMPLE_PATH + ")" if text == COMPARE_CALL else text
 
 
 def source_calls() -> list[str]:
@@ -76,8 +83,8 @@ def check_call(text: str) -> list[str]:
 
 def test_the_sources_call_each_button_function():
     calls = source_calls()
-    assert sorted(calls) == sorted(MACRO_CALLS.values())
-    resolved = [name for text in calls for name in check_call(text)]
+    assert sorted(calls) == sorted([*MACRO_CALLS.values(), COMPARE_CALL])
+    resolved = [name for text in calls for name in check_call(with_path(text))]
     assert {"motxl.faces.excel.diagnose", "motxl.faces.excel.refresh_summary",
             "motxl.faces.excel.validate"} <= set(resolved)  # and any button added since
     assert all(name.startswith("motxl.faces.excel.") for name in resolved)
@@ -87,7 +94,7 @@ def test_the_committed_workbook_calls_resolve(tmp_path):
     calls = workbook_calls(tmp_path)
     assert sorted(calls) == sorted(source_calls())
     for text in calls:
-        check_call(text)
+        check_call(with_path(text))
 
 
 @pytest.mark.parametrize("text, problem", [
@@ -103,3 +110,8 @@ def test_a_broken_call_is_caught(text, problem):
 def test_vba_quotes_are_undone():
     code = "x = RunPython(\"import a; a.f(\"\"b\"\")\")\n' RunPython(\"not me\")\n"
     assert run_python_strings(code) == ['import a; a.f("b")']
+
+
+def test_the_path_call_takes_character_codes():
+    assert check_call(with_path(COMPARE_CALL)) == ["motxl.faces.excel.compare_with"]
+    assert with_path(COMPARE_CALL).endswith("compare_with(67,58,92,97)")

@@ -31,8 +31,10 @@ SOURCE = ROOT / "workbook" / "source"
 SEED_SHA256 = "9a09f8d7a008e8d6c301260f1dd0f17b521f7990d68d4a858e78e3e0027f4632"
 SEED_WARNINGS = {("label-markup", "B103"), ("label-markup", "B106"), ("label-markup", "B121"),
                  ("label-markup", "B122"), ("code-trailing-dot", "A112")}
-SHEETS = ["Programme", "Synthèse", "Suivi", "Contrôles", "Mode d'emploi", "xlwings.conf"]
-CODE_NAMES = ["Programme", "Synthese", "Suivi", "Controles", "ModeEmploi", "XlwingsConf"]
+SHEETS = ["Programme", "Synthèse", "Suivi", "Contrôles", "Historique", "Mode d'emploi",
+          "xlwings.conf"]
+CODE_NAMES = ["Programme", "Synthese", "Suivi", "Controles", "Historique", "ModeEmploi",
+              "XlwingsConf"]
 
 
 @pytest.fixture(scope="module")
@@ -199,12 +201,12 @@ def test_heading_rows_styled_apart(book):
 def test_buttons_bound_to_their_macros():
     vml = part("xl/drawings/vmlDrawing1.vml")
     assert re.findall(r"<x:FmlaMacro>\[0\]!(\w+)</x:FmlaMacro>", vml) == [
-        "Valider", "ActualiserSynthese", "Diagnostic"]
-    for caption in ("Valider", "Actualiser la synthèse", "Diagnostic"):
+        "Valider", "ActualiserSynthese", "Comparer", "Diagnostic"]
+    for caption in ("Valider", "Actualiser la synthèse", "Comparer…", "Diagnostic"):
         assert f">{caption}<" in vml
     anchors = [[int(n) for n in a.split(",")]
                for a in re.findall(r"<x:Anchor>([^<]*)</x:Anchor>", vml)]
-    assert len(anchors) == 3
+    assert len(anchors) == 4
     assert all(a[2] == 0 and a[6] == 0 for a in anchors)  # top and bottom in row 1
 
 
@@ -288,6 +290,10 @@ def test_olevba_lists_every_module_and_the_three_macros():
         body = re.search(rf"Public Sub {macro}\(\)\r?\n(.*?)End Sub", motxl_code, re.S)
         assert body, macro
         assert f'RunPython("{call}")' in body.group(1)
+    comparer = re.search(r"Public Sub Comparer\(\)\r?\n(.*?)End Sub", motxl_code, re.S)
+    assert comparer and "Application.GetOpenFilename(" in comparer.group(1)
+    assert f'RunPython(AvecChemin("{build.COMPARE_CALL}", _' in comparer.group(1)
+    assert "CStr(chemin))) = -1 Then Conseiller" in comparer.group(1)
     assert "Function RunPython" in modules["xlwings.bas"]
     assert modules["motxl.bas"].replace("\r\n", "\n") == \
         (ROOT / "motxl" / "vba" / "motxl.bas").read_text(encoding="utf-8")

@@ -68,6 +68,8 @@ def test_libreoffice_binds_each_button_to_its_macro(seen):
                     "?language=Basic&location=document"],
         "Actualiser la synthèse": ["vnd.sun.star.script:VBAProject.motxl.ActualiserSynthese"
                                    "?language=Basic&location=document"],
+        "Comparer…": ["vnd.sun.star.script:VBAProject.motxl.Comparer"
+                      "?language=Basic&location=document"],
         "Diagnostic": ["vnd.sun.star.script:VBAProject.motxl.Diagnostic"
                        "?language=Basic&location=document"],
     }

@@ -33,8 +33,11 @@ from tests.workbooks import (CODE_NAMES, assert_tabs_match_specs, code_names, ma
                              part_bytes, sheet_part, sheet_values)
 
 NOW = dt.datetime(2023, 6, 1, 10, 30)
-LATER = dt.datetime(2023, 6, 2, 16, 45)
+# The same situation date: a refresh on another day adds a situation to Historique, and the
+# Synthèse its chart « Consommation dans le temps » (tests/history).
+LATER = dt.datetime(2023, 6, 1, 16, 45)
 TABS = ["Synthèse", "Suivi", "Contrôles"]
+WRITTEN = [*TABS, "Historique"]
 # vmlDrawing1: the Programme sheet's buttons; vmlDrawing3: the button on the old Synthèse tab.
 KEPT_PARTS = ["xl/vbaProject.bin", "xl/drawings/vmlDrawing1.vml", "xl/drawings/vmlDrawing3.vml"]
 
@@ -59,13 +62,14 @@ def test_refresh_keeps_vba_buttons_code_names_and_other_sheets(xlsm):
     result = refresh_file(xlsm, now=NOW)
 
     assert result.path == xlsm and result.backup is not None and result.backup.exists()
-    assert result.sheets == TABS and result.created == ["Suivi", "Contrôles"]
+    assert result.sheets == WRITTEN and result.created == ["Suivi", "Contrôles", "Historique"]
     for part, data in before.items():
         assert part_bytes(xlsm, part) == data, part
     values_after = sheet_values(xlsm)
     assert values_after["Programme"] == values_before["Programme"]
     assert values_after["Notes"] == values_before["Notes"]  # formulas keep their values
-    assert list(values_after) == ["Programme", "Notes", "Synthèse", "Suivi", "Contrôles"]
+    assert list(values_after) == ["Programme", "Notes", "Synthèse", "Suivi", "Contrôles",
+                                  "Historique"]
     names = code_names(xlsm)
     for sheet, code in CODE_NAMES.items():
         assert names[sheet] == code
@@ -132,7 +136,7 @@ def test_second_refresh_gives_the_same_tabs_but_the_date(xlsm, tmp_path):
         assert masked == [[date.sub("…", v) if isinstance(v, str) else v for v in row]
                           for row in second_values[name]], name
         assert date.sub("…", first_xml[name]) == date.sub("…", _tab_xml(xlsm, name)), name
-        assert second_values[name][1][0].startswith("Situation au 02/06/2023 —"), name
+        assert second_values[name][1][0].startswith("Situation au 01/06/2023 —"), name
     assert second_values["Programme"] == first_values["Programme"]
     assert second_values["Notes"] == first_values["Notes"]
     backups = sorted((xlsm.parent / BACKUP_DIR).iterdir())
@@ -145,7 +149,8 @@ def test_output_file_leaves_the_source_untouched(xlsm, tmp_path):
     out.parent.mkdir()
     result = refresh_file(xlsm, output=out, now=NOW)
     assert xlsm.read_bytes() == original and result.path == out and result.backup is None
-    assert list(sheet_values(out)) == ["Programme", "Notes", "Synthèse", "Suivi", "Contrôles"]
+    assert list(sheet_values(out)) == ["Programme", "Notes", "Synthèse", "Suivi", "Contrôles",
+                                       "Historique"]
     assert part_bytes(out, "xl/vbaProject.bin") == part_bytes(xlsm, "xl/vbaProject.bin")
     with pytest.raises(MotxlError, match="même extension"):
         refresh_file(xlsm, output=tmp_path / "copie.xlsx")
@@ -153,7 +158,7 @@ def test_output_file_leaves_the_source_untouched(xlsm, tmp_path):
 
 def test_seed_workbook_refresh(seed_workbook):
     result = refresh_file(seed_workbook, now=NOW)
-    assert result.actions == 83 and result.created == TABS
+    assert result.actions == 83 and result.created == WRITTEN
     values = sheet_values(seed_workbook)
     assert _find_row(values["Synthèse"], "Total")[2] == 83
     controles = values["Contrôles"]
@@ -169,9 +174,9 @@ def test_existing_tab_found_whatever_its_case_accents_and_spaces(make_programme,
     path = make_programme([["1", "[SOCLE] AXE"], ["1", "Action", "Anne", "Socle", 1, 10]],
                           extra_sheets={typed: [["ancien"]], "Contrôles ": [["ancien"]]})
     result = refresh_file(path, now=NOW)
-    assert result.sheets == [typed, "Suivi", "Contrôles "]
+    assert result.sheets == [typed, "Suivi", "Contrôles ", "Historique"]
     values = sheet_values(path)
-    assert list(values) == ["Programme", typed, "Contrôles ", "Suivi"]
+    assert list(values) == ["Programme", typed, "Contrôles ", "Suivi", "Historique"]
     assert values[typed][0][0] != "ancien" and values["Contrôles "][0][0] != "ancien"
     assert result.foreign == [typed, "Contrôles "]
 
@@ -289,7 +294,7 @@ def test_cli_prints_one_french_line(xlsm, cli):
     assert result.code == 0 and result.err == ""
     line = result.out.strip()
     assert "\n" not in line
-    assert line.startswith("Onglets Synthèse, Suivi et Contrôles écrits dans")
+    assert line.startswith("Onglets Synthèse, Suivi, Contrôles et Historique écrits dans")
     assert "sauvegarde" in line and "5 actions" in line and "erreur" in line
 
 
@@ -333,7 +338,7 @@ def test_killed_refresh_leaves_the_original_intact(xlsm, seed):
     assert xlsm.read_bytes() == original
     assert sheet_values(xlsm) == before
     # the abandoned temp file is not the user's file and does not stop the next refresh
-    assert refresh_file(xlsm, now=NOW).sheets == TABS
+    assert refresh_file(xlsm, now=NOW).sheets == WRITTEN
 
 
 def test_real_command_in_a_fresh_process(xlsm):
@@ -390,7 +395,8 @@ def test_libreoffice_sees_the_buttons_and_macros_after_refresh(xlsm):
         "Synthèse": [("Actualiser", ["VBAProject.Module1.Refresh"])],
     }
     assert "Sub Validate()" in after["basic_libraries"]["VBAProject"]["Module1"]
-    assert after["sheets"] == ["Programme", "Notes", "Synthèse", "Suivi", "Contrôles"]
+    assert after["sheets"] == ["Programme", "Notes", "Synthèse", "Suivi", "Contrôles",
+                               "Historique"]
     for sheet, code in CODE_NAMES.items():
         assert after["code_names"][sheet] == code
 

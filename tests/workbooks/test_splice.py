@@ -33,8 +33,8 @@ from tests.workbooks import (CODE_NAMES, assert_tabs_match_specs, code_names, ma
                              rewrite_part, sheet_part, sheet_values)
 
 NOW = dt.datetime(2023, 6, 1, 10, 30)
-LATER = dt.datetime(2023, 6, 2, 16, 45)
-TABS = ["Synthèse", "Suivi", "Contrôles"]
+LATER = dt.datetime(2023, 6, 1, 16, 45)  # same situation date: no new chart (tests/history)
+TABS = ["Synthèse", "Suivi", "Contrôles", "Historique"]  # the parts a refresh rewrites
 COMMITTED = ROOT / "workbook" / "Programme2023.xlsm"
 DATE_LINE = re.compile(rb"Situation au \d\d/\d\d/\d{4}")
 CT_NS = "{http://schemas.openxmlformats.org/package/2006/content-types}"
@@ -157,7 +157,7 @@ def test_links_content_types_and_names_are_consistent(workbook):
     kinds = {opc.content_type_of(parts["[Content_Types].xml"], n) for n in parts}
     assert any(k and k.endswith("drawingml.chart+xml") for k in kinds)
     tables = [ElementTree.fromstring(d) for n, d in parts.items() if n.startswith("xl/tables/")]
-    assert [t.get("displayName") for t in tables] == ["Suivi_actions"]
+    assert [t.get("displayName") for t in tables] == ["Suivi_actions", "Historique_situations"]
     assert "xl/calcChain.xml" not in parts
     workbook_xml = parts["xl/workbook.xml"].decode("utf-8")
     titles = re.findall(r'<definedName name="_xlnm.Print_Titles" localSheetId="(\d+)">([^<]*)<',
@@ -175,8 +175,8 @@ def test_code_names_order_and_created_tabs(tmp_path):
     path = make_xlsm(tmp_path / "Programme2023.xlsm")
     before_names, before_codes = _sheet_names(path), code_names(path)
     result = refresh_file(path, now=NOW)
-    assert result.created == ["Suivi", "Contrôles"]
-    assert _sheet_names(path) == before_names + ["Suivi", "Contrôles"]
+    assert result.created == ["Suivi", "Contrôles", "Historique"]
+    assert _sheet_names(path) == before_names + ["Suivi", "Contrôles", "Historique"]
     codes = code_names(path)
     for sheet, code in before_codes.items():
         assert codes[sheet] == code
@@ -201,9 +201,20 @@ def test_second_refresh_changes_only_the_date_line(workbook):
     first = _parts(workbook)
     refresh_file(workbook, now=LATER, as_of="02/06/2023")
     second = _parts(workbook)
-    assert list(first) == list(second)
+    # A second situation date adds the Synthèse's chart « Consommation dans le temps »
+    # (tests/history): a chart part more (charts numbered in the tab's order), a drawing anchor.
+    assert [n for n in second if n not in first] == ["xl/charts/chart4.xml"]
+    assert [n for n in first if n in second] == list(first)
     tab_parts = {sheet_part(workbook, name) for name in TABS}
+    history_part = sheet_part(workbook, "Historique")  # holds the refresh time (tests/history)
+    grown = {history_part, sheet_part(workbook, "Synthèse"),  # the chart and its small table
+             "[Content_Types].xml",  # the new chart part's type
+             *(n for n in first if n.startswith(("xl/charts/", "xl/drawings/_rels/drawing"))
+               or n.startswith("xl/drawings/drawing")),
+             *(n for n, d in first.items() if b"Historique_situations" in d)}  # its table
     for name, data in first.items():
+        if name in grown:
+            continue
         if name in tab_parts:
             assert DATE_LINE.sub(b"", data) == DATE_LINE.sub(b"", second[name]), name
             assert data != second[name]
@@ -228,9 +239,10 @@ def test_table_names_and_ids_stay_unique(tmp_path):
     refresh_file(path, now=NOW)
     tables = [ElementTree.fromstring(d) for n, d in _parts(path).items()
               if n.startswith("xl/tables/")]
-    assert len(tables) == 2
-    assert len({t.get("id") for t in tables}) == 2
-    assert sorted(t.get("displayName") for t in tables) == ["Suivi_actions", "Suivi_actions_2"]
+    assert len(tables) == 3
+    assert len({t.get("id") for t in tables}) == 3
+    assert sorted(t.get("displayName") for t in tables) == ["Historique_situations",
+                                                            "Suivi_actions", "Suivi_actions_2"]
     assert all(t.get("name") == t.get("displayName") for t in tables)
 
 
