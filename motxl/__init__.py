@@ -6,7 +6,8 @@ The public Python API, for scripts and notebooks (docs/api.md)::
     programme = motxl.load("Programme2023.xlsm")   # a Programme (sheet "Programme" by default)
     report = motxl.validate(programme)              # a ValidationReport: .valid, .findings
     rollup = motxl.roll_up(programme)               # a Rollup: .totals, .axes, .by_funding…
-    frame = motxl.actions_frame(programme)          # a pandas DataFrame, one row per action
+    frame = motxl.actions_frame(programme, as_of=dt.date(2023, 10, 31))  # + flags at that date
+    changes = motxl.compare(motxl.load("v1.xlsx"), motxl.load("v2.xlsx"))  # action by action
 
 The names are imported on first use (PEP 562), so that ``import motxl`` stays cheap for the
 command line, which imports this package on every run.
@@ -21,12 +22,13 @@ __version__ = "0.1.0"
 
 if TYPE_CHECKING:
     from motxl.core.checks import validate
+    from motxl.core.compare import Changes, compare
     from motxl.core.findings import ValidationReport
     from motxl.core.model import Programme
     from motxl.core.rollup import Rollup, actions_frame, roll_up
     from motxl.workbooks.reading import read_programme as load
 
-#: public name → (module, attribute). ``compare`` (two versions of a programme) joins here.
+#: public name → (module, attribute).
 _EXPORTS = {
     "load": ("motxl.workbooks.reading", "read_programme"),
     "validate": ("motxl.core.checks", "validate"),
@@ -35,10 +37,12 @@ _EXPORTS = {
     "Programme": ("motxl.core.model", "Programme"),
     "ValidationReport": ("motxl.core.findings", "ValidationReport"),
     "Rollup": ("motxl.core.rollup", "Rollup"),
+    "compare": ("motxl.core.compare", "compare"),
+    "Changes": ("motxl.core.compare", "Changes"),
 }
 
-__all__ = ["__version__", "load", "validate", "roll_up", "actions_frame", "Programme",
-           "ValidationReport", "Rollup"]
+__all__ = ["__version__", "load", "validate", "roll_up", "actions_frame", "compare", "Programme",
+           "ValidationReport", "Rollup", "Changes"]
 
 
 def __getattr__(name: str) -> Any:

@@ -59,8 +59,8 @@ def _actions() -> list[list]:
 
 def test_exports_exactly_the_documented_surface() -> None:
     assert sorted(motxl.__all__) == sorted(
-        ["__version__", "load", "validate", "roll_up", "actions_frame", "Programme",
-         "ValidationReport", "Rollup"])
+        ["__version__", "load", "validate", "roll_up", "actions_frame", "compare", "Programme",
+         "ValidationReport", "Rollup", "Changes"])
     for name in motxl.__all__:
         assert getattr(motxl, name) is not None, name
     with pytest.raises(AttributeError):
@@ -108,3 +108,33 @@ def test_load_validate_roll_up_and_frame(workbook: Path) -> None:
     assert frame["borders"].tolist()[0] == ["FR-DE"]
     assert frame["institutions"].tolist()[3] == ["CE"]
     assert frame["comment"].tolist()[3] == "voir la convention"
+
+
+def test_frame_flags_at_the_situation_date(workbook: Path) -> None:
+    programme = motxl.load(workbook)
+    actions = _actions()
+    before = motxl.actions_frame(programme, as_of=dt.date(2023, 6, 29))
+    after = motxl.actions_frame(programme, as_of=dt.date(2023, 7, 1))
+    # Only the first action has a deadline (30/06/2023) and it is "En cours", not done.
+    assert before["late"].tolist() == [False] * len(actions)
+    assert after["late"].tolist() == [True] + [False] * (len(actions) - 1)
+    assert before["due_soon"].tolist()[0] and not after["due_soon"].tolist()[0]
+    assert after["state"].tolist()[1] == "pending"  # "(en attente)": amber whatever the date
+    assert "late" not in motxl.actions_frame(programme).columns
+
+
+def test_compare_two_versions(workbook: Path, tmp_path: Path) -> None:
+    book = openpyxl.load_workbook(workbook)
+    sheet = book["Programme"]
+    sheet.cell(row=4, column=2).value = "FR-DE / Assemblée générale annuelle"  # reworded
+    sheet.delete_rows(9)  # "Étude de suivi" (the last row) removed
+    newer = tmp_path / "v2.xlsx"
+    book.save(newer)
+    changes = motxl.compare(motxl.load(workbook), motxl.load(newer))
+    assert isinstance(changes, motxl.Changes)
+    by_status: dict[str, list[str]] = {}
+    for change in changes.actions:
+        label = (change.new or change.old).label
+        by_status.setdefault(change.status, []).append(label)
+    assert by_status["removed"] == ["Étude de suivi"]
+    assert by_status["relabelled"] == ["FR-DE / Assemblée générale annuelle"]

@@ -241,24 +241,34 @@ def roll_up(programme: Programme, as_of: dt.date | None = None) -> Rollup:
     )
 
 
-def actions_frame(programme: Programme):
+def actions_frame(programme: Programme, as_of: dt.date | None = None):
     """The actions as a pandas DataFrame (one row each, amounts 0 when empty), for analysis in
-    notebooks and as the independent oracle the roll-up's tests compare against."""
+    notebooks. With ``as_of`` (the situation date), the monitoring flags at that date too:
+    ``late``, ``due_soon``, ``over``, ``not_started`` and the one colour ``state``."""
     import pandas as pd
 
-    records = [
-        {"row": a.row, "code": a.code, "axis": a.axis, "objective": a.objective,
-         "sub_objective": a.sub_objective, "label": a.label,
-         "funding": a.funding or NO_FUNDING, "status": a.status or NO_STATUS,
-         "person": a.person or NO_PERSON, "borders": a.borders,
-         "institutions": a.institutions, "comment": a.comment, "pending": int(a.pending),
-         "deadline": a.deadline, "actions": 1,
-         **{name: getattr(a, name) for name in AMOUNT_FIELDS}}
-        for a in programme.actions
-    ]
+    from motxl.core.situation import flags
+
+    records = []
+    for a in programme.actions:
+        record = {
+            "row": a.row, "code": a.code, "axis": a.axis, "objective": a.objective,
+            "sub_objective": a.sub_objective, "label": a.label,
+            "funding": a.funding or NO_FUNDING, "status": a.status or NO_STATUS,
+            "person": a.person or NO_PERSON, "borders": a.borders,
+            "institutions": a.institutions, "comment": a.comment, "pending": int(a.pending),
+            "deadline": a.deadline, "actions": 1,
+            **{name: getattr(a, name) for name in AMOUNT_FIELDS}}
+        if as_of is not None:
+            state = flags(a, as_of)
+            record.update(late=state.late, due_soon=state.due_soon, over=state.over,
+                          not_started=state.not_started, state=state.state)
+        records.append(record)
     columns = ["row", "code", "axis", "objective", "sub_objective", "label", "funding",
                "status", "person", "borders", "institutions", "comment", "pending", "deadline",
                "actions", *AMOUNT_FIELDS]
+    if as_of is not None:
+        columns += ["late", "due_soon", "over", "not_started", "state"]
     frame = pd.DataFrame.from_records(records, columns=columns)
     frame[list(AMOUNT_FIELDS)] = frame[list(AMOUNT_FIELDS)].astype("float64").fillna(0.0)
     return frame
