@@ -221,15 +221,37 @@ class Package:
     """A package read whole into memory, parts in their zip order: motxl's one zip reader for
     the files it edits or compares (part names looked up case-insensitively)."""
 
-    def __init__(self, path: Path | BinaryIO) -> None:
+    def __init__(self, path: Path | BinaryIO, *, lazy: bool = False) -> None:
+        """Every part read at once, or with ``lazy`` (a path only) each part on first use:
+        readers that need two small parts of a large workbook don't hold its sheets."""
+        self.path = path if lazy else None
         with zipfile.ZipFile(path) as archive:
             self.infos = archive.infolist()
-            self.data = {info.filename: archive.read(info) for info in self.infos}
-        self.by_fold = {name.casefold(): name for name in self.data}
+            self.data = {} if lazy else {info.filename: archive.read(info)
+                                         for info in self.infos}
+        self.by_fold = {info.filename.casefold(): info.filename for info in self.infos}
 
     def get(self, part: str) -> bytes | None:
         name = self.by_fold.get(part.casefold())
-        return None if name is None else self.data[name]
+        if name is None:
+            return None
+        if name not in self.data and self.path is not None:
+            with zipfile.ZipFile(self.path) as archive:
+                self.data[name] = archive.read(name)
+        return self.data[name]
+
+    def info(self, part: str) -> zipfile.ZipInfo | None:
+        """The part's zip entry (sizes), without reading it."""
+        name = self.by_fold.get(part.casefold())
+        return next((i for i in self.infos if i.filename == name), None) if name else None
+
+    def head(self, part: str, size: int) -> bytes:
+        """The first ``size`` bytes of a part, without inflating the rest."""
+        if self.path is None:
+            return self.read(part)[:size]
+        with zipfile.ZipFile(self.path) as archive, archive.open(self.by_fold[part.casefold()]) \
+                as stream:
+            return stream.read(size)
 
     def read(self, part: str | None) -> bytes:
         """The part's bytes; KeyError when the package lacks it."""

@@ -17,7 +17,7 @@ import io
 import math
 import re
 import zipfile
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Iterator
 
 from defusedxml import ElementTree
@@ -33,7 +33,6 @@ from motxl.workbooks.preflight import check_workbook_file
 from motxl.workbooks import opc
 
 DEFAULT_SHEET = "Programme"
-_NS_MAIN, _NS_REL, _NS_PKG_REL = opc.NS_MAIN, opc.NS_REL, opc.NS_PKG_REL
 _CELL_REF = re.compile(r"\s*([A-Za-z]+)([0-9]+)\s*$")
 #: Rows × columns of the block from A1 to the farthest filled cell above which a sheet is refused
 #: (python-calamine keeps about 32 bytes a cell; a programme of 100,000 actions is 1.1 million).
@@ -143,74 +142,63 @@ def _header_width(row: list) -> int | None:
     return None
 
 
-def _sheet_part(archive: zipfile.ZipFile, sheet: str) -> str | None:
-    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-    rel_id = None
-    for node in workbook.iter(f"{_NS_MAIN}sheet"):
-        if node.get("name") == sheet:
-            rel_id = node.get(f"{_NS_REL}id")
-    if rel_id is None:
-        return None
-    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    for rel in rels.iter(f"{_NS_PKG_REL}Relationship"):
-        if rel.get("Id") == rel_id:
-            target = rel.get("Target", "")
-            if target.startswith("/"):
-                return target.lstrip("/")
-            return str(PurePosixPath("xl") / target)
-    return None
+def _sheet_part(package: opc.Package, sheet: str) -> str | None:
+    """The part of the sheet named ``sheet`` (exactly), as the workbook's relationships say."""
+    return next((s.part for s in package.sheets() if s.name == sheet), None)
+
+
+def _damaged(path: Path, exc: Exception) -> MotxlError:
+    return MotxlError(f"{path.name} est endommagé ({_short(exc)}) : ouvrez-le dans Excel "
+                      "et enregistrez-le de nouveau.")
+
+
+_READ_ERRORS = (KeyError, zipfile.BadZipFile, ElementTree.ParseError)
 
 
 def _check_shared_strings(path: Path) -> None:
     """python-calamine reserves memory for the count of texts the shared strings announce
     (``uniqueCount``): a count larger than the part could hold aborts the process."""
     try:
-        with zipfile.ZipFile(path) as archive:
-            parts = {"xl/sharedStrings.xml"}
-            try:
-                rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-            except KeyError:
-                rels = None
-            for rel in rels.iter(f"{_NS_PKG_REL}Relationship") if rels is not None else ():
-                if rel.get("Type", "").endswith(_SHARED_STRINGS_TYPE):
-                    target = rel.get("Target", "")
-                    parts.add(target.lstrip("/") if target.startswith("/")
-                              else str(PurePosixPath("xl") / target))
-            for part in parts:
-                try:
-                    info = archive.getinfo(part)
-                except KeyError:
-                    continue
-                with archive.open(info) as stream:
-                    head = stream.read(4096)
-                match = _UNIQUE_COUNT.search(head)
-                if match and int(match.group(1)) > info.file_size // 5 + 1:
-                    raise MotxlError(f"{path.name} est endommagé ({part} annonce "
-                                     f"{int(match.group(1))} textes) : ouvrez-le dans Excel "
-                                     "pour le réparer, ou reprenez une sauvegarde.")
-    except (zipfile.BadZipFile, ElementTree.ParseError) as exc:
-        raise MotxlError(f"{path.name} est endommagé ({_short(exc)}) : ouvrez-le dans Excel "
-                         "et enregistrez-le de nouveau.")
+        package = opc.Package(path, lazy=True)
+        parts = {"xl/sharedStrings.xml"}
+        try:
+            main = package.main_part()
+        except MotxlError:
+            main = ""  # no main part: calamine reports it
+        for rel in package.rels(main) if main else ():
+            if rel.type.endswith(_SHARED_STRINGS_TYPE):
+                parts.add(opc.resolve(main, rel.target))
+        for part in parts:
+            info = package.info(part)
+            if info is None:
+                continue
+            match = _UNIQUE_COUNT.search(package.head(part, 4096))
+            if match and int(match.group(1)) > info.file_size // 5 + 1:
+                raise MotxlError(f"{path.name} est endommagé ({part} annonce "
+                                 f"{int(match.group(1))} textes) : ouvrez-le dans Excel "
+                                 "pour le réparer, ou reprenez une sauvegarde.")
+    except _READ_ERRORS as exc:
+        raise _damaged(path, exc) from exc
 
 
 def _sheet_xml(path: Path, sheet: str) -> bytes | None:
     """The sheet's XML part (None when the workbook does not say where it is: calamine decides)."""
     try:
-        with zipfile.ZipFile(path) as archive:
-            part = _sheet_part(archive, sheet)
-            if part is None:
-                return None
-            if part.startswith("xl/chartsheets/"):
-                raise MotxlError(f"« {sheet} » est une feuille graphique de {path.name} : "
-                                 "indiquez la feuille du programme avec --sheet.")
-            if part not in archive.namelist():
-                raise MotxlError(f"{path.name} est endommagé (la feuille « {sheet} » manque "
-                                 "dans le fichier) : ouvrez-le dans Excel pour le réparer, ou "
-                                 "reprenez une sauvegarde.")
-            return archive.read(part)
-    except (KeyError, zipfile.BadZipFile, ElementTree.ParseError) as exc:
-        raise MotxlError(f"{path.name} est endommagé ({_short(exc)}) : ouvrez-le dans Excel "
-                         "et enregistrez-le de nouveau.")
+        package = opc.Package(path, lazy=True)
+        part = _sheet_part(package, sheet)
+        if part is None:
+            return None
+        if part.startswith("xl/chartsheets/"):
+            raise MotxlError(f"« {sheet} » est une feuille graphique de {path.name} : "
+                             "indiquez la feuille du programme avec --sheet.")
+        data = package.get(part)
+        if data is None:
+            raise MotxlError(f"{path.name} est endommagé (la feuille « {sheet} » manque "
+                             "dans le fichier) : ouvrez-le dans Excel pour le réparer, ou "
+                             "reprenez une sauvegarde.")
+        return data
+    except _READ_ERRORS as exc:
+        raise _damaged(path, exc) from exc
 
 
 def _has_value(data: bytes, tag_end: int, empty: bool) -> bool:
@@ -271,15 +259,15 @@ def check_sheet_extent(path: str | Path, sheet: str) -> None:
     process on a value in XFD1048576. Chart sheets and sheets without a part pass."""
     path = Path(path)
     try:
-        with zipfile.ZipFile(path) as archive:
-            part = _sheet_part(archive, sheet)
-            if part is None or part.startswith("xl/chartsheets/") or \
-                    part not in archive.namelist():
-                return
-            data = archive.read(part)
-    except (KeyError, zipfile.BadZipFile, ElementTree.ParseError) as exc:
-        raise MotxlError(f"{path.name} est endommagé ({_short(exc)}) : ouvrez-le dans Excel "
-                         "et enregistrez-le de nouveau.")
+        package = opc.Package(path, lazy=True)
+        part = _sheet_part(package, sheet)
+        if part is None or part.startswith("xl/chartsheets/"):
+            return
+        data = package.get(part)
+        if data is None:
+            return
+    except _READ_ERRORS as exc:
+        raise _damaged(path, exc) from exc
     _check_extent(path, sheet, data)
 
 

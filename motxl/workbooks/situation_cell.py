@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -29,11 +28,12 @@ _REFERENCE = re.compile(r"^\s*=?\s*(?:'((?:[^']|'')+)'|([^'!]+))!\$?([A-Za-z]{1,
 
 def defined_cell(path: Path, name: str = NAME) -> tuple[str, int, int] | None:
     """(sheet, row, column), 1-based, of a workbook-level or sheet-level defined name."""
-    with zipfile.ZipFile(path) as archive:
-        parts = [p for p in archive.namelist() if p.casefold() == "xl/workbook.xml"]
-        if not parts:
-            return None
-        root = ElementTree.fromstring(archive.read(parts[0]))
+    package = opc.Package(path, lazy=True)
+    try:
+        main = package.main_part()
+    except MotxlError:
+        return None
+    root = ElementTree.fromstring(package.read(main))
     for node in root.iter(f"{opc.NS_MAIN}definedName"):
         if (node.get("name") or "").casefold() != name.casefold():
             continue

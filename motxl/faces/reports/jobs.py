@@ -83,7 +83,7 @@ def report_tabs(job: ReportJob, rollup: Rollup, keep: Sequence[str] | None = Non
     info = CoverInfo(dimension=DIMENSIONS[group.dimension].noun, group=group.key,
                      title=group.title, description=group.description,
                      source_name=job.source_name, sheet=job.programme.sheet,
-                     year=job.programme.year)
+                     year=job.programme.year, situation=rollup.as_of)
     if rollup.totals.actions <= COMPACT_ACTIONS:
         # One compact page: the cover lists the actions; Suivi and Contrôles stay in the file
         # (hidden: not printed), the Synthèse would only repeat the cover.
