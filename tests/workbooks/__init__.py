@@ -106,11 +106,21 @@ def make_xlsm(path: Path, rows=PROGRAMME, *, extra_validation_ext: bool = False)
     return path
 
 
-def sheet_part(path: Path, name: str) -> str:
-    from motxl.workbooks.reading import _sheet_part
+def sheet_part(path: Path, name: str) -> str | None:
+    """The part of sheet ``name``, read here from workbook.xml and its relationships."""
+    from xml.etree import ElementTree
 
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
     with zipfile.ZipFile(path) as archive:
-        return _sheet_part(archive, name)
+        book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+        rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    rel_id = next((s.get(f"{rel}id") for s in book.iter(f"{main}sheet")
+                   if s.get("name") == name), None)
+    target = next((r.get("Target") for r in rels if r.get("Id") == rel_id), None)
+    if target is None:
+        return None
+    return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
 
 
 def rewrite_part(path: Path, part: str, change) -> None:

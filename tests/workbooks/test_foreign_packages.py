@@ -214,7 +214,7 @@ def test_refresh_into_a_foreign_package(package):
     assert values["Notes"][0][:2] == ["Taux journalier", 500]
     book = openpyxl.load_workbook(package)
     assert book.sheetnames[:3] == ["Programme", "Notes", "Synthèse"]
-    assert book.sheetnames[3:] == ["Suivi", "Contrôles"]
+    assert book.sheetnames[3:] == ["Suivi", "Contrôles", "Historique"]
 
 
 def test_prefixed_package_keeps_its_prefixes_and_quotes_nothing_away(tmp_path):

@@ -206,7 +206,7 @@ def test_a_replaced_sheet_motxl_did_not_write_is_reported_with_its_backup(xlsm, 
     result = cli("refresh", xlsm)
     assert result.code == 0, result.err
     lines = result.out.strip().splitlines()
-    assert len(lines) == 2 and lines[0].startswith("Onglets Synthèse, Suivi et Contrôles")
+    assert len(lines) == 2 and lines[0].startswith("Onglets Synthèse, Suivi, Contrôles et Historique")
     assert lines[1].startswith("Attention : la feuille « Synthèse » n’avait pas été écrite "
                                "par motxl et a été remplacée ; l'ancien contenu est conservé "
                                "dans ")
@@ -412,7 +412,7 @@ def test_new_tabs_of_a_macro_workbook_get_unique_ascii_code_names(tmp_path, monk
     refresh_file(path, now=NOW)
     names = code_names(path)
     assert names == {"Programme": "Feuil1", "Notes": "Controles", "Synthèse": "Feuil3",
-                     "Suivi": "Suivi", "Contrôles": "Controles2"}
+                     "Suivi": "Suivi", "Contrôles": "Controles2", "Historique": "Historique"}
     assert all(name.isascii() and name.isidentifier() for name in names.values())
 
 
@@ -443,9 +443,9 @@ def test_app_properties_list_the_sheets_that_are_there(xlsm):
     assert titles[:3] == ["Programme", "Notes", "Synthèse"] and pairs[0] == ("Worksheets", 3)
     refresh_file(xlsm, now=NOW)
     titles, pairs = _app_titles(xlsm)
-    assert pairs[0] == ("Worksheets", 5)
-    assert titles[:5] == list(sheet_values(xlsm)) == ["Programme", "Notes", "Synthèse", "Suivi",
-                                                      "Contrôles"]
+    assert pairs[0] == ("Worksheets", 6)
+    assert titles[:6] == list(sheet_values(xlsm)) == ["Programme", "Notes", "Synthèse", "Suivi",
+                                                      "Contrôles", "Historique"]
     before = part_bytes(xlsm, "docProps/app.xml")
     refresh_file(xlsm, now=NOW)  # nothing added: the part is left as it was
     assert part_bytes(xlsm, "docProps/app.xml") == before
