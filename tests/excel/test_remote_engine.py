@@ -9,6 +9,7 @@ These tests never skip: the engine ships in the pinned xlwings wheel.
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 from collections import Counter
 
 import pytest
@@ -196,3 +197,17 @@ def test_same_number_of_actions_for_10000_actions(click, bundled, function, tmp_
     assert len(large.actions) - len(small.actions) <= (2 if function == "refresh_summary" else 0)
     for name in BUTTONS[function]:
         assert sheet_cells(large.cells[name]) == spec_cells(big_tabs[name]), name
+
+
+def test_the_product_never_sets_or_ships_a_licence_key():
+    """Only the tests load xlwings' pro engine: no motxl module, workbook source or Lite file
+    names the key (xlwings.bas, xlwings' own module, merely reads an optional one)."""
+    root = Path(__file__).resolve().parents[2]
+    sources = [p for p in (root / "motxl").rglob("*") if p.suffix in (".py", ".bas", ".cls")
+               and p.name != "xlwings.bas"]
+    sources += list((root / "workbook" / "lite").glob("*")) + \
+        list((root / "workbook" / "source").glob("*"))
+    assert sources
+    for path in sources:
+        text = path.read_text("utf-8", errors="replace")
+        assert "LICENSE_KEY" not in text and "noncommercial" not in text.lower(), path
