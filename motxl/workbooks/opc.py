@@ -13,11 +13,17 @@ import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from types import ModuleType
 from typing import BinaryIO
 
 from defusedxml import ElementTree
 
-from motxl.workbooks import xml_parts
+def _xml() -> ModuleType:
+    """The XML editing helpers, imported on first use: they pull in xml.sax and urllib,
+    80 ms of every command's start-up, which only the commands that write a package need."""
+    from motxl.workbooks import xml_parts
+
+    return xml_parts
 
 __all__ = ["Package", "Sheet", "Rel", "rels_part_of", "parse_rels", "serialise_rels", "resolve",
            "relative", "fresh_name", "fresh_id", "add_rels", "remove_rels", "content_type_of",
@@ -72,11 +78,11 @@ def parse_rels(data: bytes | None) -> list[Rel]:
 
 def serialise_rels(rels: list[Rel]) -> bytes:
     """A new relationships part holding ``rels``."""
-    document = xml_parts.parse(f'<Relationships xmlns="{PKG_RELS}"/>'.encode())
+    document = _xml().parse(f'<Relationships xmlns="{PKG_RELS}"/>'.encode())
     root = document.documentElement
     for rel in rels:
-        xml_parts.add_element(root, "Relationship", _rel_attributes(rel))
-    return xml_parts.serialise(document)
+        _xml().add_element(root, "Relationship", _rel_attributes(rel))
+    return _xml().serialise(document)
 
 
 def _rel_attributes(rel: Rel) -> list[tuple[str, str]]:
@@ -138,22 +144,22 @@ def fresh_id(used: set[str]) -> str:
 
 def remove_rels(data: bytes, ids: set[str]) -> bytes:
     """A .rels part without the relationships whose Id is in ``ids``."""
-    document = xml_parts.parse(data)
-    for node in xml_parts.elements(document, PKG_RELS, "Relationship"):
+    document = _xml().parse(data)
+    for node in _xml().elements(document, PKG_RELS, "Relationship"):
         if node.getAttribute("Id") in ids:
-            xml_parts.remove(node)
-    return xml_parts.serialise(document)
+            _xml().remove(node)
+    return _xml().serialise(document)
 
 
 def add_rels(data: bytes, rels: list[Rel]) -> bytes:
     """A .rels part with ``rels`` appended."""
-    document = xml_parts.parse(data)
+    document = _xml().parse(data)
     root = document.documentElement
     if root.namespaceURI != PKG_RELS or root.localName != "Relationships":
-        raise xml_parts.XmlPartError("not a relationships part")
+        raise _xml().XmlPartError("not a relationships part")
     for rel in rels:
-        xml_parts.add_element(root, "Relationship", _rel_attributes(rel))
-    return xml_parts.serialise(document)
+        _xml().add_element(root, "Relationship", _rel_attributes(rel))
+    return _xml().serialise(document)
 
 
 def content_type_of(types: bytes, part: str) -> str | None:
@@ -173,11 +179,11 @@ def content_type_of(types: bytes, part: str) -> str | None:
 def remove_overrides(types: bytes, parts: set[str]) -> bytes:
     """``[Content_Types].xml`` without the Override entries of ``parts``."""
     wanted = {"/" + p.casefold() for p in parts}
-    document = xml_parts.parse(types)
-    for node in xml_parts.elements(document, CT, "Override"):
+    document = _xml().parse(types)
+    for node in _xml().elements(document, CT, "Override"):
         if node.getAttribute("PartName").casefold() in wanted:
-            xml_parts.remove(node)
-    return xml_parts.serialise(document)
+            _xml().remove(node)
+    return _xml().serialise(document)
 
 
 def add_override(types: bytes, part: str, content_type: str) -> bytes:
@@ -185,10 +191,10 @@ def add_override(types: bytes, part: str, content_type: str) -> bytes:
     the same type."""
     if content_type_of(types, part) == content_type:
         return types
-    document = xml_parts.parse(types)
-    xml_parts.add_element(document.documentElement, "Override",
+    document = _xml().parse(types)
+    _xml().add_element(document.documentElement, "Override",
                           [("PartName", "/" + part), ("ContentType", content_type)])
-    return xml_parts.serialise(document)
+    return _xml().serialise(document)
 
 CUSTOM_PROPS = "{http://schemas.openxmlformats.org/officeDocument/2006/custom-properties}"
 
