@@ -140,10 +140,12 @@ def print_rollup(rollup: Any, stream: IO[str] | None = None, situation: Any = No
         rows.append(("Hors aband.", rollup.active, "bold"))
     table("Par axe et objectif", rows)
     t = rollup.totals
-    out.line(f"En attente : {t.pending} action(s). Abandonnées : {t.abandoned} action(s), "
-             f"{_days(t.days_abandoned)} jours et {_euros(t.budget_abandoned)} prévus "
-             "(comptés dans le total, retirés de « Hors aband. »). Reste = prévu − "
-             "réalisé ; Ret. = en retard à la date de situation.")
+    note = (f"En attente : {t.pending} action(s). Abandonnées : {t.abandoned} action(s), "
+            f"{_days(t.days_abandoned)} jours et {_euros(t.budget_abandoned)} prévus "
+            "(comptés dans le total, retirés de « Hors aband. »). Reste = prévu − "
+            "réalisé ; Ret. = en retard à la date de situation.")
+    for line in textwrap.wrap(note, min(out.width, 100)):
+        out.line(line)
     out.line()
     table("Par financement", [(k, v, None) for k, v in rollup.by_funding.items()])
     table("Par statut", [(k, v, None) for k, v in rollup.by_status.items()])
