@@ -105,8 +105,8 @@ def _command_modules() -> list:
     from motxl.faces import cmd_build, cmd_refresh, cmd_report, cmd_summary, cmd_validate
     from motxl.faces import cmd_booklet, cmd_compare, cmd_history
 
-    return [cmd_validate, cmd_summary, cmd_refresh, cmd_report, cmd_booklet, cmd_build,
-            cmd_compare, cmd_history]
+    return [cmd_validate, cmd_summary, cmd_refresh, cmd_report, cmd_booklet, cmd_compare,
+            cmd_history, cmd_build]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -20,7 +20,8 @@ from tests.conftest import ROOT
 BUNDLED = ROOT / "workbook" / "Programme2023.xlsm"
 ENGLISH = re.compile(r"usage:|positional arguments|options:|show this help|show program|"
                      r"optional arguments|\bthe following\b|\berror:", re.IGNORECASE)
-COMMANDS = ["validate", "summary", "refresh", "report", "booklet", "build-workbook"]
+COMMANDS = ["validate", "summary", "refresh", "report", "booklet", "compare", "history",
+            "build-workbook"]
 
 
 def _help(cli, *args) -> str:
@@ -40,7 +41,7 @@ def test_help_of_motxl_and_every_sub_command_is_french(cli):
         assert "afficher cette aide et quitter" in text
         assert not ENGLISH.search(text), (command, ENGLISH.search(text))
         metavars = set(re.findall(r"\b[A-Z][A-Z-]{2,}\b", text.split("\n\n")[0]))
-        assert metavars <= {"FICHIER", "FEUILLE", "DOSSIER", "DATE", "AAAA", "FORMAT", "REGROUPEMENT",
+        assert metavars <= {"FICHIER", "FEUILLE", "DOSSIER", "DATE", "AAAA", "ANCIEN", "NOUVEAU", "FORMAT", "REGROUPEMENT",
                             "N"}, (command, metavars)
     assert not ENGLISH.search(main)
 
