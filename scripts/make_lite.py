@@ -8,8 +8,8 @@ tabs; docs/excel.md says how). motxl is not on PyPI, so ``main.py`` carries the 
 that runs in Lite (``LITE_SOURCES``: the domain, the tab descriptions, the xlwings adapter and
 the buttons' faces) as a zip archive in base64, put on ``sys.path`` with the standard
 ``zipimport``; the rest of motxl (file writing, command line) and its native or heavy
-dependencies stay out. The only requirement besides xlwings is pydantic, which Pyodide
-provides. Equal sources give byte-identical files (fixed zip timestamps, sorted entries).
+dependencies stay out. The only requirement is xlwings itself (the domain model is plain
+dataclasses). Equal sources give byte-identical files (fixed zip timestamps, sorted entries).
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ LITE_SOURCES = ("__init__.py", "errors.py", "core", "presentation", "render/__in
                 "faces/lite.py")
 #: Pinned like the VBA module (motxl/vba/xlwings.bas) and the package (pyproject.toml).
 XLWINGS_VERSION = "0.37.8"
-REQUIREMENTS = f"xlwings=={XLWINGS_VERSION}\npydantic\n"
+REQUIREMENTS = f"xlwings=={XLWINGS_VERSION}\n"
 #: Each Lite script: (function name, display name, motxl.faces.lite function, docstring).
 SCRIPTS = (
     ("valider", "Valider", "validate",

@@ -7,8 +7,8 @@ script per button, each calling a function here. They run the same work as the V
 synchronous access to a chart's series: the series names and colours are set afterwards with
 ``await chart.get_series()``, which only xlwings Lite provides.
 
-Only this module's import path runs in Lite: the standard library, pydantic (provided by
-Pyodide) and xlwings; no pandas, python-calamine, XlsxWriter, olefile, defusedxml or rich
+Only this module's import path runs in Lite: the standard library and xlwings; no pandas,
+python-calamine, XlsxWriter, olefile, defusedxml, rich or pydantic
 (``tests/excel/test_lite.py`` checks it).
 """
 

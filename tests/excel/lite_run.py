@@ -20,7 +20,7 @@ import runpy
 import sys
 
 BLOCKED = ("pandas", "python_calamine", "xlsxwriter", "olefile", "defusedxml", "rich",
-           "openpyxl")
+           "openpyxl", "pydantic")
 
 
 def main(main_py: str, payload_path: str, script: str, out_path: str, now: str) -> None:

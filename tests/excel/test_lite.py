@@ -28,7 +28,7 @@ SCRIPTS = {"valider": (CONTROLES,), "actualiser_la_synthese": OWN_TABS, "diagnos
 
 def test_generated_files_are_current():
     assert make_lite.run(["--check"]) == 0, "run: python scripts/make_lite.py"
-    assert (LITE_DIR / "requirements.txt").read_text() == "xlwings==0.37.8\npydantic\n"
+    assert (LITE_DIR / "requirements.txt").read_text() == "xlwings==0.37.8\n"
     assert [s[0] for s in make_lite.SCRIPTS] == list(SCRIPTS)
 
 
