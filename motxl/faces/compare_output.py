@@ -8,6 +8,7 @@ from rich.table import Table
 
 from motxl.core.compare import Changes
 from motxl.faces.terminal import plain
+from motxl.faces.text_output import _days, _euros
 from motxl.presentation.comparaison import (FIELD_FR, HEADING_STATUS_FR, LIST_ORDER,
                                             STATUS_FR, value_text, version_line)
 
@@ -112,11 +113,3 @@ def print_history(path, history, console: Console | None = None) -> None:
     console.print(f"{len(dates)} situation(s).")
     for finding in history.findings:
         console.print(plain(f"{finding.cell} : {finding.message}"), style="yellow")
-
-
-def _days(value: float) -> str:
-    return f"{value:,.1f}".replace(",", "\u202f").replace(".", ",")
-
-
-def _euros(value: float) -> str:
-    return f"{value:,.0f} €".replace(",", "\u202f")

@@ -77,14 +77,22 @@ def read_grid(path: Path, sheet: str = DEFAULT_SHEET) -> Grid:
     except BaseException as exc:  # calamine's errors, and its Rust panics (BaseException)
         raise MotxlError(f"{path.name} est illisible ({_short(exc)}) : ouvrez-le dans Excel "
                          "et enregistrez-le de nouveau.")
-    # iter_rows' block ends at the sheet's last used cell; where it starts varies (python-calamine
-    # 0.9 starts rows at row 1 but columns at the first used one), so place it from its end.
-    first_row = end_row + 2 - len(rows) if rows else 1
-    first_col = end_col + 2 - full_width if rows else 1
+    first_row, first_col = block_origin((end_row, end_col), len(rows), full_width)
     grid = Grid(sheet=name, rows=rows, first_row=first_row, first_col=first_col,
                 source=str(path))
     _overlay_errors(grid, data)
     return grid
+
+
+def block_origin(end: tuple[int, int], rows: int, width: int) -> tuple[int, int]:
+    """Sheet row and column (1-based) of the first cell of calamine's ``iter_rows`` block.
+
+    The block ends at the sheet's last used cell (``sheet.end``, 0-based); where it starts
+    varies (python-calamine 0.9 starts rows at row 1 but columns at the first used one), so
+    it is placed from its end."""
+    if not rows:
+        return 1, 1
+    return end[0] + 2 - rows, end[1] + 2 - width
 
 
 def _short(exc: BaseException) -> str:

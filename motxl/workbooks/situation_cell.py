@@ -21,6 +21,7 @@ from motxl.core.situation import NAME, Situation, resolve
 from motxl.errors import MotxlError
 from motxl.workbooks import opc
 from motxl.workbooks.preflight import check_workbook_file
+from motxl.workbooks.reading import block_origin
 
 # Sheet!$H$2, 'Sheet name'!H2 (quotes doubled inside).
 _REFERENCE = re.compile(r"^\s*=?\s*(?:'((?:[^']|'')+)'|([^'!]+))!\$?([A-Za-z]{1,3})\$?(\d+)\s*$")
@@ -55,11 +56,8 @@ def read_cell_value(path: Path, sheet: str, row: int, column: int) -> Any:
     rows = list(data.iter_rows())
     if not rows or data.end is None:
         return None
-    end_row, end_col = data.end
-    width = max(len(r) for r in rows)
-    # Placed from the block's end, as in motxl.workbooks.reading (calamine's start varies).
-    r = row - (end_row + 2 - len(rows))
-    c = column - (end_col + 2 - width)
+    first_row, first_col = block_origin(data.end, len(rows), len(rows[0]))
+    r, c = row - first_row, column - first_col
     if 0 <= r < len(rows) and 0 <= c < len(rows[r]):
         value = rows[r][c]
         return None if value == "" else value
