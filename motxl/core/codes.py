@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from motxl.core.grid import CellError
 
@@ -13,8 +12,7 @@ _VALID = re.compile(r"^\d+(?:\.\d+){0,2}$")
 _SPACED = re.compile(r"^\d+(?:\s*\.\s*\d+){0,2}\.?$")
 
 
-@dataclass(frozen=True)
-class CodeReading:
+class CodeReading(NamedTuple):
     text: str | None  # the cell as text, None when empty
     code: str | None  # canonical code when readable ('3.3.' → '3.3')
     trailing_dot: bool = False

@@ -6,16 +6,14 @@ can be ``flatten``-ed for one-line assertions and gives its exit code as ``int(n
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
-from typing import Iterable, Literal
+from typing import Iterable, Literal, NamedTuple
 
 Severity = Literal["error", "warning", "info"]
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 SEVERITY_FR = {"error": "Erreur", "warning": "Avertissement", "info": "Information"}
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     id: str
     severity: Severity
     title: str  # short French name, shown in the checks tab
@@ -106,8 +104,7 @@ _RULES = [
 RULES: dict[str, Rule] = {rule.id: rule for rule in _RULES}
 
 
-@dataclass(slots=True, kw_only=True)
-class Finding:
+class Finding(NamedTuple):
     rule: str
     severity: Severity
     sheet: str
@@ -123,8 +120,7 @@ def make_finding(rule_id: str, sheet: str, column: str, row: int, **params: obje
                    row=row, column=column, message=rule.template.format(**params))
 
 
-@dataclass(kw_only=True)
-class ValidationReport:
+class ValidationReport(NamedTuple):
     source: str
     sheet: str
     findings: list[Finding]
@@ -152,4 +148,4 @@ class ValidationReport:
     def to_json_dict(self) -> dict:
         return {"source": self.source, "sheet": self.sheet, "valid": self.valid,
                 "counts": self.counts,
-                "findings": [asdict(f) for f in self.findings]}
+                "findings": [f._asdict() for f in self.findings]}

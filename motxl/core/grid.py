@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gc
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 #: Excel's error values, as Excel displays them.
@@ -52,19 +51,26 @@ def column_index(letters: str) -> int:
     return index
 
 
-@dataclass
 class Grid:
     """Cell values of one sheet; ``rows[0][0]`` is the cell at (first_row, first_col), 1-based.
 
     Empty cells are ``None``; Excel errors are ``CellError``.
     """
 
-    sheet: str
-    rows: list[list[Any]]
-    first_row: int = 1
-    first_col: int = 1
-    source: str = ""
-    extra: dict = field(default_factory=dict)
+    __slots__ = ("sheet", "rows", "first_row", "first_col", "source", "extra")
+
+    def __init__(self, sheet: str, rows: list[list[Any]], first_row: int = 1, first_col: int = 1,
+                 source: str = "", extra: dict | None = None) -> None:
+        self.sheet = sheet
+        self.rows = rows
+        self.first_row = first_row
+        self.first_col = first_col
+        self.source = source
+        self.extra = extra if extra is not None else {}
+
+    def __repr__(self) -> str:
+        return (f"Grid(sheet={self.sheet!r}, rows={len(self.rows)}, first_row={self.first_row}, "
+                f"first_col={self.first_col}, source={self.source!r})")
 
     @property
     def width(self) -> int:

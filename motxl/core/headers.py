@@ -10,7 +10,7 @@ them for users.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from motxl.core.grid import Grid, column_letter
 from motxl.core.text import fold
@@ -87,15 +87,14 @@ def near_field(header: object) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
-class HeaderRow:
+class HeaderRow(NamedTuple):
     row: int
     columns: dict[str, int]  # field → 1-based column index (the first, when named twice)
     texts: dict[str, str]  # field → header text as written
     #: optional field named twice or more → the cells naming it ('F1', 'K1'), first one read
-    duplicates: dict[str, list[str]] = field(default_factory=dict)
+    duplicates: dict[str, list[str]]
     #: cell → (header text, field it looks like), for columns ignored though near a field name
-    near: dict[str, tuple[str, str]] = field(default_factory=dict)
+    near: dict[str, tuple[str, str]]
 
 
 def find_header(grid: Grid) -> HeaderRow:

@@ -144,7 +144,7 @@ def parse_programme(grid: Grid, *, year: int | None = None) -> Programme:
         source_rows.append(SourceRow(row=row, kind="action", cells=cells, code=code))
         actions.append(_action(row, code, label, cells, headings))
 
-    _merge_person_spellings(actions)
+    actions = _merge_person_spellings(actions)
     return Programme(
         source=grid.source, sheet=grid.sheet, header_row=header.row,
         columns={name: column_letter(col) for name, col in columns.items()},
@@ -155,7 +155,7 @@ def parse_programme(grid: Grid, *, year: int | None = None) -> Programme:
     )
 
 
-def _merge_person_spellings(actions: list[Action]) -> None:
+def _merge_person_spellings(actions: list[Action]) -> list[Action]:
     """Spellings of one person (case, accents, spaces) become the most frequent one (the first
     met on a tie); Validate lists the variants (person-spelling)."""
     counts: dict[str, Counter[str]] = {}
@@ -164,10 +164,11 @@ def _merge_person_spellings(actions: list[Action]) -> None:
             counts.setdefault(person_key(action.person), Counter())[action.person] += 1
     shown = {key: spellings.most_common(1)[0][0] for key, spellings in counts.items()
              if len(spellings) > 1}
-    if shown:
-        for action in actions:
-            if action.person is not None:
-                action.person = shown.get(person_key(action.person), action.person)
+    if not shown:
+        return actions
+    return [action._replace(person=shown[key]) if action.person is not None
+            and (key := person_key(action.person)) in shown and shown[key] != action.person
+            else action for action in actions]
 
 
 def _action(row: int, code: str, label: str, cells: dict[str, Any],

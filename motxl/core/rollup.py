@@ -16,7 +16,6 @@ against a pandas groupby of it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
 from typing import Any
 
 import datetime as dt
@@ -31,18 +30,46 @@ COUNT_FIELDS = ("actions", "pending", "abandoned", "late", *AMOUNT_FIELDS, "days
                 "budget_abandoned")
 
 
-@dataclass(kw_only=True)
-class Figures:
-    actions: int = 0
-    pending: int = 0
-    days_planned: float = 0.0
-    days_actual: float = 0.0
-    budget_planned: float = 0.0
-    spent_actual: float = 0.0
-    abandoned: int = 0
-    late: int = 0
-    days_abandoned: float = 0.0  # planned days of the abandoned actions
-    budget_abandoned: float = 0.0  # planned euros of the abandoned actions
+class _Record:
+    """Equality and repr over the slots: the roll-up's classes are plain slotted classes, not
+    dataclasses (``import dataclasses`` and their creation cost start-up time, see model.py)."""
+
+    __slots__ = ()
+
+    def _names(self) -> list[str]:
+        return [n for k in reversed(type(self).__mro__) for n in getattr(k, "__slots__", ())]
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and all(
+            getattr(self, n) == getattr(other, n) for n in self._names())
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like a dataclass with eq
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{n}={getattr(self, n)!r}" for n in self._names())
+        return f"{type(self).__name__}({shown})"
+
+
+class Figures(_Record):
+    """Counts, days and euros of a group of actions (see the module docstring)."""
+
+    __slots__ = ("actions", "pending", "abandoned", "late", "days_planned", "days_actual",
+                 "budget_planned", "spent_actual", "days_abandoned", "budget_abandoned")
+
+    def __init__(self, *, actions: int = 0, pending: int = 0, abandoned: int = 0, late: int = 0,
+                 days_planned: float = 0.0, days_actual: float = 0.0,
+                 budget_planned: float = 0.0, spent_actual: float = 0.0,
+                 days_abandoned: float = 0.0, budget_abandoned: float = 0.0) -> None:
+        self.actions = actions
+        self.pending = pending
+        self.abandoned = abandoned
+        self.late = late
+        self.days_planned = days_planned
+        self.days_actual = days_actual
+        self.budget_planned = budget_planned
+        self.spent_actual = spent_actual
+        self.days_abandoned = days_abandoned  # planned days of the abandoned actions
+        self.budget_abandoned = budget_abandoned  # planned euros of the abandoned actions
 
     @property
     def days_remaining(self) -> float:
@@ -70,13 +97,19 @@ class Figures:
         return data
 
 
-@dataclass(kw_only=True)
 class LevelFigures(Figures):
-    code: str
-    label: str
-    level: int
-    funding: str | None = None  # the axis tag, for axes
-    by_funding: dict[str, Figures] = field(default_factory=dict)
+    """The figures of one axis, objective or sub-objective, and their split by funding."""
+
+    __slots__ = ("code", "label", "level", "funding", "by_funding")
+
+    def __init__(self, *, code: str, label: str, level: int, funding: str | None = None,
+                 by_funding: dict[str, Figures] | None = None, **figures: Any) -> None:
+        super().__init__(**figures)
+        self.code = code
+        self.label = label
+        self.level = level
+        self.funding = funding  # the axis tag, for axes
+        self.by_funding = by_funding if by_funding is not None else {}
 
     def as_dict(self) -> dict:
         data = {"code": self.code, "label": self.label, "level": self.level}
@@ -86,21 +119,34 @@ class LevelFigures(Figures):
         return data
 
 
-@dataclass(kw_only=True)
-class Rollup:
-    source: str
-    sheet: str
-    totals: Figures
-    axes: list[LevelFigures]
-    objectives: list[LevelFigures]
-    sub_objectives: list[LevelFigures]
-    by_funding: dict[str, Figures]
-    by_status: dict[str, Figures]
-    by_border: dict[str, Figures]
-    by_person: dict[str, Figures]
-    pending: Figures
-    active: Figures = field(default_factory=Figures)  # the programme without its abandoned actions
-    as_of: dt.date | None = None  # the situation date the late counts are taken at
+class Rollup(_Record):
+    """Every figure of the Synthèse: totals, levels, and groups by funding, status, border and
+    person."""
+
+    __slots__ = ("source", "sheet", "totals", "axes", "objectives", "sub_objectives",
+                 "by_funding", "by_status", "by_border", "by_person", "pending", "active",
+                 "as_of")
+
+    def __init__(self, *, source: str, sheet: str, totals: Figures, axes: list[LevelFigures],
+                 objectives: list[LevelFigures], sub_objectives: list[LevelFigures],
+                 by_funding: dict[str, Figures], by_status: dict[str, Figures],
+                 by_border: dict[str, Figures], by_person: dict[str, Figures],
+                 pending: Figures, active: Figures | None = None,
+                 as_of: dt.date | None = None) -> None:
+        self.source = source
+        self.sheet = sheet
+        self.totals = totals
+        self.axes = axes
+        self.objectives = objectives
+        self.sub_objectives = sub_objectives
+        self.by_funding = by_funding
+        self.by_status = by_status
+        self.by_border = by_border
+        self.by_person = by_person
+        self.pending = pending
+        # the programme without its abandoned actions
+        self.active = active if active is not None else Figures()
+        self.as_of = as_of  # the situation date the late counts are taken at
 
     def to_json_dict(self) -> dict:
         def groups(mapping: dict[str, Figures]) -> dict:
@@ -152,7 +198,7 @@ def _figures(acc: list[float] | None) -> Figures:
 
 
 def _as_kwargs(figures: Figures) -> dict[str, Any]:
-    return {f.name: getattr(figures, f.name) for f in fields(Figures)}
+    return {name: getattr(figures, name) for name in COUNT_FIELDS}
 
 
 def _ordered(sums: dict[str, list[float]], order: tuple[str, ...], last: str

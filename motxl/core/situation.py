@@ -25,8 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from motxl.core.model import Action
 from motxl.errors import MotxlError
@@ -46,8 +45,7 @@ _FRENCH = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
 _ISO = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})(?:[T ]00:00(?::00(?:\.0+)?)?Z?)?\s*$")
 
 
-@dataclass(frozen=True)
-class Situation:
+class Situation(NamedTuple):
     date: dt.date
     source: Source
 
@@ -91,8 +89,7 @@ def resolve(option: Any = None, cell: Any = None, *, today: dt.date | None = Non
     return Situation(today or dt.date.today(), "today")
 
 
-@dataclass(frozen=True)
-class Flags:
+class Flags(NamedTuple):
     late: bool
     due_soon: bool
     pending: bool

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 from pathlib import Path
 
 from motxl.errors import MotxlError
@@ -42,6 +41,8 @@ def run(args: argparse.Namespace) -> int:
     if output is not None:
         write_comparison(changes, output)
     if args.format == "json":
+        import json
+
         print(json.dumps(changes.to_json_dict(), ensure_ascii=False, indent=2))
     else:
         from motxl.faces.compare_output import print_changes

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import datetime as dt
-import json
 from pathlib import Path
 
 from motxl.faces.options import add_format
@@ -41,7 +39,7 @@ def history_json(path: Path, history) -> dict:
     return {"source": str(path), "sheet": HISTORIQUE, "found": history.found,
             "situations": [situations[d] for d in sorted(situations)],
             "unread_rows": [e.row for e in history.entries if e.parsed is None],
-            "findings": [dataclasses.asdict(f) for f in history.findings]}
+            "findings": [f._asdict() for f in history.findings]}
 
 
 def _plain(value: float) -> float | int:
@@ -56,6 +54,8 @@ def run(args: argparse.Namespace) -> int:
     check_workbook_file(path)
     history = read_history(path)
     if args.format == "json":
+        import json
+
         print(json.dumps(history_json(path, history), ensure_ascii=False, indent=2))
         return 0
     from motxl.faces.compare_output import print_history

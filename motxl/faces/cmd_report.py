@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import TYPE_CHECKING
 
@@ -115,6 +114,8 @@ def run(args: argparse.Namespace) -> int:
                f" en {_seconds(result.seconds)}"
                f"{f' ; {len(result.failures)} échec(s)' if result.failures else ''}.")
     if args.format == "json":
+        import json
+
         print(json.dumps(result.to_json_dict(), ensure_ascii=False, indent=2))
         print(one_line(summary), file=sys.stderr)
     else:

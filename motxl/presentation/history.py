@@ -6,7 +6,6 @@ through xlwings, also in xlwings Lite, where no file reader runs)."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from typing import Any, Sequence
 
@@ -103,7 +102,7 @@ class HistoryUpdate:
             return report
         findings = sorted([*report.findings, *self.findings],
                           key=lambda f: SEVERITY_ORDER[f.severity])
-        return dataclasses.replace(report, findings=findings)
+        return report._replace(findings=findings)
 
 
 def update_history(old: History, rollup: Rollup, now: dt.datetime, year: int | None = None,
