@@ -29,7 +29,10 @@ class Heading(NamedTuple):
 
 
 class Action(NamedTuple):
-    """A row under a heading: the unit that is planned, counted and tracked."""
+    """A row under a heading: the unit that is planned, counted and tracked.
+
+    The parser builds it with positional arguments (speed): change the order of the fields
+    only together with ``parse._action``."""
 
     row: int
     code: str  # the code of the heading it hangs from
@@ -57,15 +60,19 @@ RowKind = Literal["blank", "heading", "action", "unplaced"]
 
 
 class SourceRow(NamedTuple):
-    """One sheet row of the programme area, with its raw cells by field, for the checks.
+    """One sheet row of the programme area, with its raw cells, for the checks.
 
-    It holds raw cell values (any type) and is built once per row.
+    ``values`` holds the raw cell values (any type) of the programme's fields, in the order of
+    ``Programme.field_index`` (``Programme.cell`` reads one by field name): a tuple, not a
+    dict, because there is one per row (100,000 rows: 50 MB less).
     """
 
     row: int
     kind: RowKind
-    cells: dict[str, Any]
+    values: tuple[Any, ...]
     code: str | None = None  # normalised code ('3.3.' → '3.3'), None if absent or invalid
+    #: the row's Excel errors and formulas without result, any column: letter → value
+    errors: dict[str, Any] | None = None
 
 
 class Programme:
@@ -73,7 +80,8 @@ class Programme:
 
     __slots__ = ("source", "sheet", "header_row", "columns", "year", "year_source",
                  "label_header", "duplicate_columns", "ignored_columns", "last_row",
-                 "last_column", "headings", "actions", "rows", "_headings_by_code")
+                 "last_column", "headings", "actions", "rows", "field_index",
+                 "person_variants", "_headings_by_code")
 
     def __init__(self, *, sheet: str, header_row: int, columns: dict[str, str], last_row: int,
                  last_column: str, source: str = "", year: int | None = None,
@@ -81,7 +89,9 @@ class Programme:
                  duplicate_columns: dict[str, list[str]] | None = None,
                  ignored_columns: dict[str, tuple[str, str]] | None = None,
                  headings: list[Heading] | None = None, actions: list[Action] | None = None,
-                 rows: list[SourceRow] | None = None) -> None:
+                 rows: list[SourceRow] | None = None,
+                 field_index: dict[str, int] | None = None,
+                 person_variants: dict[str, dict[str, list[int]]] | None = None) -> None:
         self.source = source
         self.sheet = sheet
         self.header_row = header_row
@@ -99,6 +109,10 @@ class Programme:
         self.headings = headings if headings is not None else []
         self.actions = actions if actions is not None else []
         self.rows = rows if rows is not None else []
+        #: field → its position in each ``SourceRow.values``
+        self.field_index = field_index if field_index is not None else {}
+        #: people written several ways: their key → each spelling as typed → its rows
+        self.person_variants = person_variants if person_variants is not None else {}
         self._headings_by_code: dict[str, Heading] | None = None
 
     @property
@@ -106,6 +120,11 @@ class Programme:
         if self._headings_by_code is None:
             self._headings_by_code = {h.code: h for h in self.headings}
         return self._headings_by_code
+
+    def cell(self, source: SourceRow, name: str) -> Any:
+        """The raw value of field ``name`` in a source row (None when there is no such column)."""
+        index = self.field_index.get(name)
+        return None if index is None else source.values[index]
 
     def __repr__(self) -> str:
         return (f"Programme(source={self.source!r}, sheet={self.sheet!r}, "

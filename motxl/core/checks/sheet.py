@@ -9,8 +9,6 @@ from motxl.core.findings import Finding, make_finding
 from motxl.core.grid import column_index
 from motxl.core.headers import HEADER_TEXT
 from motxl.core.model import Programme
-from motxl.core.parse import as_text
-from motxl.core.text import person_key
 
 #: Cells listed per spelling in a person-spelling message.
 _CELLS_SHOWN = 5
@@ -52,16 +50,7 @@ def check_person_spellings(p: Programme) -> Iterator[Finding]:
     if "person" not in p.columns:
         return
     col = p.columns["person"]
-    spellings: dict[str, dict[str, list[int]]] = {}
-    for source in p.rows:
-        if source.kind != "action":
-            continue
-        name = as_text(source.cells.get("person"))
-        if name is not None:
-            spellings.setdefault(person_key(name), {}).setdefault(name, []).append(source.row)
-    for variants in spellings.values():
-        if len(variants) < 2:
-            continue
+    for variants in p.person_variants.values():  # found by the parser, which merges them
         shown = max(variants, key=lambda v: (len(variants[v]), -min(variants[v])))
         others = [v for v in variants if v != shown]
         first = min(row for v in others for row in variants[v])

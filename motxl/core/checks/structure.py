@@ -19,18 +19,19 @@ def check_code_cells(p: Programme) -> Iterator[Finding]:
     """code-format, code-missing, code-trailing-dot, code-respelt and code-number, from the code
     cell of each row."""
     col = _code_column(p)
+    code_at, label_at = p.field_index["code"], p.field_index["label"]
     numeric: list[tuple[int, str]] = []
     for source in p.rows:
         if source.kind == "blank":
             continue
-        value = source.cells["code"]
+        value = source.values[code_at]
         if isinstance(value, CellError):
             continue  # reported as cell-error
         reading = codes.read_code(value)
         if reading.invalid:
             yield make_finding("code-format", p.sheet, col, source.row, code=reading.text)
         elif reading.text is None:
-            label = source.cells.get("label")
+            label = source.values[label_at]
             shown = collapse_spaces(str(label))[:80] if label is not None else "(sans libellé)"
             yield make_finding("code-missing", p.sheet, col, source.row, label=shown)
         elif reading.trailing_dot:
