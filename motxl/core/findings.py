@@ -116,8 +116,9 @@ class Finding(NamedTuple):
 
 def make_finding(rule_id: str, sheet: str, column: str, row: int, **params: object) -> Finding:
     rule = RULES[rule_id]
-    return Finding(rule=rule.id, severity=rule.severity, sheet=sheet, cell=f"{column}{row}",
-                   row=row, column=column, message=rule.template.format(**params))
+    # every field in Finding's order (positional: a large sheet makes thousands)
+    return Finding(rule.id, rule.severity, sheet, f"{column}{row}", row, column,
+                   rule.template.format(**params))
 
 
 class ValidationReport(NamedTuple):
