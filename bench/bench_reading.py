@@ -6,8 +6,9 @@ Two files are generated (motxl.workbooks.sample): a small programme with one str
 Z100000, and a programme of --actions actions. For each, in the same run, on the same file:
   calamine   a process that imports python_calamine and reads every row of the sheet
   validate   a process running `motxl validate FILE --format json`
-Wall time is the median of --repeat runs; peak memory (max RSS) is read by the parent from
-os.wait4 on the finished child. Goals: stray cell validate <= 1 s; 100,000 actions
+The two run in turn, --repeat times each, so that a busy machine slows both alike; wall time
+is the median, peak memory (max RSS) is read by the parent from os.wait4 on the finished child.
+Children run as users' Python does, with bytecode caches (bench/children.py). Goals: stray cell validate <= 1 s; 100,000 actions
 validate <= 3 s and <= 200 MB.
 """
 
@@ -22,22 +23,33 @@ import tempfile
 import time
 from pathlib import Path
 
+from children import user_env, warm_up
+
 CALAMINE = ("import python_calamine as c; s = c.CalamineWorkbook.from_path(r'{path}')"
             ".get_sheet_by_name('Programme'); n = sum(1 for _ in s.iter_rows())")
 
 
-def run(cmd: list[str], repeat: int) -> tuple[float, float]:
-    """(median seconds, largest peak MB) of ``cmd`` run ``repeat`` times as a child process."""
-    times, peaks = [], []
+def run_once(cmd: list[str]) -> tuple[float, float]:
+    """(seconds, peak MB) of ``cmd`` run as a child process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            env=user_env())
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) not in (0, 1):
+        raise SystemExit(f"{' '.join(cmd)} failed ({status})")
+    return seconds, usage.ru_maxrss / 1024
+
+
+def run(commands: list[list[str]], repeat: int) -> list[tuple[float, float]]:
+    """(median seconds, largest peak MB) of each command, the commands run in turn."""
+    warm_up(*commands)
+    results: list[list[tuple[float, float]]] = [[] for _ in commands]
     for _ in range(repeat):
-        pid_start = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        _, status, usage = os.wait4(proc.pid, 0)
-        times.append(time.perf_counter() - pid_start)
-        peaks.append(usage.ru_maxrss / 1024)
-        if os.waitstatus_to_exitcode(status) not in (0, 1):
-            raise SystemExit(f"{' '.join(cmd)} failed ({status})")
-    return statistics.median(times), max(peaks)
+        for index, cmd in enumerate(commands):
+            results[index].append(run_once(cmd))
+    return [(statistics.median(t for t, _ in runs), max(m for _, m in runs))
+            for runs in results]
 
 
 def build(folder: Path, actions: int) -> dict[str, Path]:
@@ -63,9 +75,10 @@ def main() -> None:
         print(f"{'file':<22} {'calamine':>10} {'validate':>10} {'ratio':>7} {'peak MB':>9} "
               f"{'calamine MB':>12}")
         for name, path in files.items():
-            raw, raw_mb = run([sys.executable, "-c", CALAMINE.format(path=path)], args.repeat)
-            val, val_mb = run([sys.executable, "-m", "motxl", "validate", str(path),
-                               "--format", "json"], args.repeat)
+            (raw, raw_mb), (val, val_mb) = run(
+                [[sys.executable, "-c", CALAMINE.format(path=path)],
+                 [sys.executable, "-m", "motxl", "validate", str(path), "--format", "json"]],
+                args.repeat)
             print(f"{name:<22} {raw:9.2f}s {val:9.2f}s {val / raw:7.2f} {val_mb:9.0f} "
                   f"{raw_mb:12.0f}")
 

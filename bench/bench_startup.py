@@ -10,21 +10,20 @@ to other processes) are kept. Baselines, measured in the same run:
 Goal: validate and summary <= 0.2 s each on an idle machine; the ratios to `calamine` are the
 figure that does not depend on the machine (0.2 s was about 5x a bare read when it was set).
 
-Children run as users' Python does: with bytecode caches. PYTHONDONTWRITEBYTECODE is removed
-from their environment (some servers and containers set it; then every run compiles motxl's
-sources again, about 60 ms) and one untimed round writes the caches first.
+Children run as users' Python does, with bytecode caches (bench/children.py).
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import resource
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+from children import user_env, warm_up
 
 WORKBOOK = Path(__file__).resolve().parents[1] / "workbook" / "Programme2023.xlsm"
 CALAMINE = ("import python_calamine as c; "
@@ -42,9 +41,8 @@ def main() -> None:
         "validate": [py, "-m", "motxl", "validate", str(WORKBOOK)],
         "summary": [py, "-m", "motxl", "summary", str(WORKBOOK)],
     }
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    for cmd in commands.values():  # untimed: writes the bytecode caches
-        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    env = user_env()
+    warm_up(*commands.values())
     times: dict[str, list[float]] = {name: [] for name in commands}
     cpu: dict[str, list[float]] = {name: [] for name in commands}
     for _ in range(args.repeat):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from motxl.faces.json_output import json_schemas
+from motxl.faces.json_models import json_schemas
 
 TARGET = Path(__file__).resolve().parent.parent / "docs" / "json"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -11,6 +12,10 @@ import pytest
 
 from motxl.faces.cli import main
 from motxl.workbooks.writing import save_sheets, seed_rows
+
+# Every JSON document printed during the tests, in process or by a child process, is checked
+# against its model (motxl/faces/json_models.py).
+os.environ["MOTXL_CHECK_JSON"] = "1"
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "workbook" / "source" / "programme-seed.txt"

@@ -112,10 +112,10 @@ class LevelFigures(Figures):
         self.by_funding = by_funding if by_funding is not None else {}
 
     def as_dict(self) -> dict:
-        data = {"code": self.code, "label": self.label, "level": self.level}
-        if self.level == 1:
-            data["funding"] = self.funding
-        data.update(super().as_dict())
+        # the order of the JSON document (faces/json_models.py): figures, then the level's names
+        data = super().as_dict()
+        data.update(code=self.code, label=self.label, level=self.level,
+                    funding=self.funding if self.level == 1 else None)
         return data
 
 
@@ -152,15 +152,15 @@ class Rollup(_Record):
         def groups(mapping: dict[str, Figures]) -> dict:
             return {key: figures.as_dict() for key, figures in mapping.items()}
 
-        return {
+        return {  # in the order of the JSON document (faces/json_models.py)
             "source": self.source, "sheet": self.sheet,
-            "totals": self.totals.as_dict(),
+            "totals": self.totals.as_dict(), "active": self.active.as_dict(),
+            "pending": self.pending.as_dict(),
             "axes": [a.as_dict() for a in self.axes],
             "objectives": [o.as_dict() for o in self.objectives],
             "sub_objectives": [s.as_dict() for s in self.sub_objectives],
             "by_funding": groups(self.by_funding), "by_status": groups(self.by_status),
             "by_border": groups(self.by_border), "by_person": groups(self.by_person),
-            "pending": self.pending.as_dict(), "active": self.active.as_dict(),
         }
 
 

@@ -25,10 +25,12 @@ def run(args: argparse.Namespace) -> int:
     situation = situation_of(args.file, args.as_of)
     rollup = roll_up(programme, situation.date)
     if args.format == "json":
-        data = rollup.to_json_dict()
-        # where the year comes from: option, header, title, sheet, file or none
-        data.update(year=programme.year, year_source=programme.year_source)
-        data.update(as_of=situation.date.isoformat(), as_of_source=situation.source)
+        figures = rollup.to_json_dict()
+        data = {"source": figures.pop("source"), "sheet": figures.pop("sheet"),
+                # where the year comes from: option, header, title, sheet, file or none
+                "year": programme.year, "year_source": programme.year_source,
+                "as_of": situation.date.isoformat(), "as_of_source": situation.source,
+                **figures}
         from motxl.faces.json_output import dumps
 
         print(dumps("summary", data))

@@ -1,8 +1,12 @@
-"""The JSON documents: what the commands print matches the published schema, and drift fails."""
+"""The JSON documents: what the commands print matches the published schema, and drift fails.
+
+The test suite runs every command with MOTXL_CHECK_JSON=1 (tests/conftest.py): each document
+printed by any test is checked against its model."""
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -10,7 +14,8 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from motxl.faces.json_output import SummaryJson, ValidateJson, dumps, json_schemas
+from motxl.faces.json_models import SummaryJson, ValidateJson, json_schemas
+from motxl.faces.json_output import dumps
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKBOOK = ROOT / "workbook" / "Programme2023.xlsm"
@@ -40,6 +45,7 @@ def test_validate_document_follows_its_model():
 
 
 def test_a_drifted_document_is_refused():
+    assert os.environ.get("MOTXL_CHECK_JSON") == "1"  # set for the whole suite
     data = _run("validate", str(WORKBOOK))
     with pytest.raises(ValidationError):
         dumps("validate", {**data, "unexpected": 1})
@@ -47,6 +53,25 @@ def test_a_drifted_document_is_refused():
     broken["findings"][0]["severity"] = "fatal"
     with pytest.raises(ValidationError):
         dumps("validate", broken)
+    reordered = {"sheet": data["sheet"], **data}  # same fields, another order
+    with pytest.raises(ValueError, match="differs from its model"):
+        dumps("validate", reordered)
+
+
+def test_printing_json_does_not_import_pydantic():
+    """Users' runs print without pydantic (0.3 s to import); the document is the same."""
+    env = {k: v for k, v in os.environ.items() if k != "MOTXL_CHECK_JSON"}
+    code = ("import sys; from motxl.faces.cli import main; "
+            f"code = main(['summary', r'{WORKBOOK}', '--format', 'json', '--as-of', '31/10/2023']); "
+            "assert 'pydantic' not in sys.modules, 'pydantic imported'; sys.exit(code)")
+    fast = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          encoding="utf-8", cwd=ROOT, env=env)
+    assert fast.returncode == 0, fast.stderr
+    checked = subprocess.run([sys.executable, "-m", "motxl", "summary", str(WORKBOOK),
+                              "--format", "json", "--as-of", "31/10/2023"],
+                             capture_output=True, text=True, encoding="utf-8", cwd=ROOT)
+    assert checked.returncode == 0, checked.stderr
+    assert fast.stdout == checked.stdout
 
 
 def test_published_schemas_are_current():
