@@ -52,14 +52,16 @@ def run(commands: list[list[str]], repeat: int) -> list[tuple[float, float]]:
             for runs in results]
 
 
-def build(folder: Path, actions: int) -> dict[str, Path]:
+def build(folder: Path, actions: int, write: bool = True) -> dict[str, Path]:
     from motxl.workbooks.sample import sample_rows
     from motxl.workbooks.writing import save_sheets
 
-    stray = sample_rows(100)
-    stray += [[None]] * (100_000 - len(stray) - 1) + [[None] * 25 + ["note égarée"]]
     files = {"stray cell Z100000": folder / "stray.xlsx",
              f"{actions:,} actions": folder / "large.xlsx"}
+    if not write:
+        return files
+    stray = sample_rows(100)
+    stray += [[None]] * (100_000 - len(stray) - 1) + [[None] * 25 + ["note égarée"]]
     save_sheets(files["stray cell Z100000"], {"Programme": stray})
     save_sheets(files[f"{actions:,} actions"], {"Programme": sample_rows(actions)})
     return files
@@ -69,9 +71,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--actions", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--build", metavar="FOLDER", help=argparse.SUPPRESS)  # the child's job
     args = parser.parse_args()
+    if args.build:
+        build(Path(args.build), args.actions)
+        return
     with tempfile.TemporaryDirectory() as tmp:
-        files = build(Path(tmp), args.actions)
+        # Built in a child process: Linux keeps a process's peak memory across fork and exec,
+        # so children forked from a parent that built 100,000 rows would all report its peak.
+        subprocess.run([sys.executable, __file__, "--build", tmp, "--actions", str(args.actions)],
+                       check=True)
+        files = build(Path(tmp), args.actions, write=False)
         print(f"{'file':<22} {'calamine':>10} {'validate':>10} {'ratio':>7} {'peak MB':>9} "
               f"{'calamine MB':>12}")
         for name, path in files.items():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 import sys
@@ -75,6 +76,7 @@ def cli(capsys):
         except SystemExit as exc:  # argparse exits on usage errors
             code = exc.code
         captured = capsys.readouterr()
+        assert gc.isenabled(), "motxl left Python's cycle collector off"
         return Result(code, captured.out, captured.err)
 
     return run

@@ -12,7 +12,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     add_programme_file(parser)
     add_format(parser)
     add_as_of(parser)
-    parser.set_defaults(run=run)
+    parser.set_defaults(run=run, read_only=True)
 
 
 def run(args: argparse.Namespace) -> int:
