@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import re
 import zipfile
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from types import ModuleType
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
 from defusedxml import ElementTree
 
@@ -46,8 +45,7 @@ CT_NS = "{" + CT + "}"
 _NUMBERED = re.compile(r"^(.*?)(\d*)(\.[^./]+)$")
 
 
-@dataclass(frozen=True)
-class Rel:
+class Rel(NamedTuple):
     id: str
     type: str
     target: str
@@ -212,8 +210,7 @@ def read_custom_property(data: bytes, name: str) -> str | None:
     return None
 
 
-@dataclass
-class Sheet:
+class Sheet(NamedTuple):
     """A sheet as ``workbook.xml`` lists it."""
     name: str
     sheet_id: int
