@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 from operator import itemgetter
 from pathlib import PurePath
 from typing import Any
@@ -29,10 +30,12 @@ _ACTION_FIELDS = ("person", "funding", "status", "deadline", "comment", "days_pl
 _YEAR = re.compile(r"(?<![0-9])(20\d\d)(?![0-9])")
 
 
+@lru_cache(maxsize=4096)  # a handful of values, met on every row (the cache is C code)
 def canonical_status(value: Any) -> str | None:
     return _FOLDED_STATUSES.get(fold(value)) if isinstance(value, str) else None
 
 
+@lru_cache(maxsize=4096)
 def canonical_funding(value: Any) -> str | None:
     return _FOLDED_FUNDINGS.get(fold(value)) if isinstance(value, str) else None
 
@@ -221,6 +224,6 @@ def _action(row: int, code: str, label: str, fields: tuple[Any, ...],
         code if len(parts) == 3 else None,  # sub_objective
         as_text(person), funding, status, as_date(deadline), as_text(comment),
         days_planned, days_actual, budget_planned, spent_actual,
-        border_tags(label), institution_tags(label),
+        *((border_tags(label), institution_tags(label)) if "/" in label else ([], [])),
         status == "En attente" or ("(" in label and is_pending_label(label)),  # pending
     ))

@@ -28,6 +28,9 @@ def check_code_cells(p: Programme) -> Iterator[Finding]:
         if isinstance(value, CellError):
             continue  # reported as cell-error
         reading = codes.read_code(value)
+        if reading.code is not None and not (reading.trailing_dot or reading.respelt
+                                             or reading.numeric):
+            continue  # a well-typed code: the common case, said first
         if reading.invalid:
             yield make_finding("code-format", p.sheet, col, source.row, code=reading.text)
         elif reading.text is None:
@@ -122,15 +125,13 @@ def check_duplicates(p: Programme) -> Iterator[Finding]:
     first: dict[tuple[str, str], int] = {}
     # the labels' keys in one comprehension (100,000 actions: a third faster than a loop)
     keys = [(action.code, " ".join(action.label.split()).casefold()) for action in p.actions]
-    for action, key in zip(p.actions, keys):
-        if not action.label:
-            continue
-        if key in first:
-            yield make_finding("duplicate-action", p.sheet, col, action.row,
-                               label=collapse_spaces(action.label)[:80], code=action.code,
-                               first_row=first[key])
-        else:
-            first[key] = action.row
+    # setdefault keeps each key's first row; an action whose key has another row is a double
+    doubles = [(action, key) for action, key in zip(p.actions, keys)
+               if action.label and first.setdefault(key, action.row) != action.row]
+    for action, key in doubles:
+        yield make_finding("duplicate-action", p.sheet, col, action.row,
+                           label=collapse_spaces(action.label)[:80], code=action.code,
+                           first_row=first[key])
 
 
 def check_axis_tags(p: Programme) -> Iterator[Finding]:

@@ -17,6 +17,8 @@ _OVERSPENT_PAIRS = (("days_actual", "days_planned"), ("spent_actual", "budget_pl
 def _shown(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
+    if (value.__class__ is float or value.__class__ is int) and len(text := str(value)) <= 60:
+        return text  # a number has no spaces to fold
     text = " ".join(str(value).split())
     return text if len(text) <= 60 else text[:57] + "…"
 
