@@ -81,7 +81,7 @@ class Programme:
     __slots__ = ("source", "sheet", "header_row", "columns", "year", "year_source",
                  "label_header", "duplicate_columns", "ignored_columns", "last_row",
                  "last_column", "headings", "actions", "rows", "field_index",
-                 "person_variants", "_headings_by_code")
+                 "person_variants", "title_cells", "_headings_by_code")
 
     def __init__(self, *, sheet: str, header_row: int, columns: dict[str, str], last_row: int,
                  last_column: str, source: str = "", year: int | None = None,
@@ -91,7 +91,8 @@ class Programme:
                  headings: list[Heading] | None = None, actions: list[Action] | None = None,
                  rows: list[SourceRow] | None = None,
                  field_index: dict[str, int] | None = None,
-                 person_variants: dict[str, dict[str, list[int]]] | None = None) -> None:
+                 person_variants: dict[str, dict[str, list[int]]] | None = None,
+                 title_cells: dict[tuple[int, int], Any] | None = None) -> None:
         self.source = source
         self.sheet = sheet
         self.header_row = header_row
@@ -113,6 +114,9 @@ class Programme:
         self.field_index = field_index if field_index is not None else {}
         #: people written several ways: their key → each spelling as typed → its rows
         self.person_variants = person_variants if person_variants is not None else {}
+        #: the filled cells above the header row, by (row, column), 1-based: the title area,
+        #: where the workbook keeps its situation date (DateSituation)
+        self.title_cells = title_cells if title_cells is not None else {}
         self._headings_by_code: dict[str, Heading] | None = None
 
     @property

@@ -177,7 +177,15 @@ def parse_programme(grid: Grid, *, year: int | None = None) -> Programme:
         last_row=first_data + len(data_rows) - 1, last_column=column_letter(last_col),
         headings=list(headings.values()), actions=actions, rows=source_rows,
         field_index=field_index, person_variants=person_variants,
+        title_cells=_title_cells(grid, header.row),
     )
+
+
+def _title_cells(grid: Grid, header_row: int) -> dict[tuple[int, int], Any]:
+    """The filled cells above the header: the title area (its year, its situation date)."""
+    return {(grid.first_row + r, grid.first_col + c): value
+            for r in range(max(0, min(header_row - grid.first_row, len(grid.rows))))
+            for c, value in enumerate(grid.rows[r]) if value is not None}
 
 
 def _merge_person_spellings(actions: list[Action]

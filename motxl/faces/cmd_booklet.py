@@ -46,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
                          "Aucun fichier n'a été écrit.")
     check_as_of(args.as_of)
     programme = read_programme(args.file, args.sheet)
-    situation = situation_of(args.file, args.as_of)
+    situation = situation_of(args.file, args.as_of, programme=programme)
     dimensions = list(dict.fromkeys(args.by or ["axis"]))
     result = build_booklet(programme, dimensions, output, soffice=soffice, now=report_time(),
                            situation=situation.date)

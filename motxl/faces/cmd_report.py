@@ -100,7 +100,7 @@ def run(args: argparse.Namespace) -> int:
     errors = Console(stderr=True, highlight=False)
     check_as_of(args.as_of)
     programme = read_programme(args.file, args.sheet, year=args.year)
-    situation = situation_of(args.file, args.as_of)
+    situation = situation_of(args.file, args.as_of, programme=programme)
     result = run_batch(programme, args.by, args.output, jobs=args.jobs, pdf=args.pdf,
                        progress=_RichProgress(errors), situation=situation)
     for line in result.failures:

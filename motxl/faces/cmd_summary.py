@@ -22,7 +22,7 @@ def run(args: argparse.Namespace) -> int:
 
     check_as_of(args.as_of)
     programme = read_programme(args.file, args.sheet, year=args.year)
-    situation = situation_of(args.file, args.as_of)
+    situation = situation_of(args.file, args.as_of, programme=programme)
     rollup = roll_up(programme, situation.date)
     if args.format == "json":
         figures = rollup.to_json_dict()

@@ -79,7 +79,8 @@ def refresh_file(path: str | Path, *, sheet: str | None = None, output: str | Pa
         raise MotxlError(f"La feuille du programme s'appelle « {programme.sheet} », nom "
                          "réservé à un onglet que motxl réécrit : renommez-la (par exemple "
                          "« Programme »).")
-    situation = situation_of(source, as_of, today=now.date() if now else None)
+    situation = situation_of(source, as_of, today=now.date() if now else None,
+                             programme=programme)
     report = validate(programme)
     rollup = roll_up(programme, situation.date)
     from motxl.workbooks.history import record_situation  # the Historique sheet

@@ -129,3 +129,36 @@ def test_the_bundled_workbook_after_actualiser(tmp_path, cli):
     assert len(pending) == 2 and all(r[state] == "En attente" for r in pending)
     states = {r[state] for r in body}
     assert {"Réalisée", "En retard", "Non démarrée", "En attente"} <= states
+
+
+def test_a_date_in_the_title_area_is_taken_from_the_programme_read(tmp_path, cli, monkeypatch):
+    """The DateSituation cell above the header comes with the programme: the sheet is not
+    read a second time (a second python-calamine parse cost 1 s at 100,000 actions)."""
+    from motxl.workbooks import situation_cell
+
+    def second_read(*args):
+        raise AssertionError("the programme sheet was read a second time")
+
+    monkeypatch.setattr(situation_cell, "read_cell_value", second_read)
+    data = summary(cli, workbook_with_date(tmp_path, dt.datetime(2023, 10, 31)))
+    assert (data["as_of"], data["as_of_source"]) == ("2023-10-31", "workbook")
+
+
+@pytest.mark.parametrize("reference", ["Paramètres!$B$2", "Programme!$M$6"],
+                         ids=["other-sheet", "beside-the-actions"])
+def test_a_date_elsewhere_is_read_where_the_name_points(tmp_path, cli, reference):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Programme"
+    sheet.append(HEADER)
+    for row in ROWS:
+        sheet.append(row)
+    other = book.create_sheet("Paramètres")
+    other["B2"] = dt.datetime(2023, 6, 15)
+    sheet["M6"] = dt.datetime(2023, 6, 15)  # row 6 is an action row; M is past the last column
+    book.defined_names["DateSituation"] = DefinedName("DateSituation", attr_text=reference)
+    path = tmp_path / "ailleurs.xlsx"
+    book.save(path)
+    data = summary(cli, path)
+    assert (data["as_of"], data["as_of_source"]) == ("2023-06-15", "workbook")
+    assert data["totals"]["late"] == 0  # 30/06 is not yet past on 15/06
