@@ -174,26 +174,28 @@ def _rate(value: float | None) -> float | None:
 
 def _values(action: Action, as_of: dt.date | None) -> tuple[float, ...]:
     """The action's contribution, in COUNT_FIELDS order."""
-    amounts = tuple(getattr(action, name) or 0.0 for name in AMOUNT_FIELDS)
+    days = action.days_planned or 0.0
+    budget = action.budget_planned or 0.0
     dropped = action.status == ABANDONED
     late = as_of is not None and is_late(action, as_of)
-    return (1, int(action.pending), int(dropped), int(late), *amounts,
-            amounts[0] if dropped else 0.0, amounts[2] if dropped else 0.0)
-
-
-def _add(acc: list[float], values: tuple[float, ...]) -> None:
-    for i, value in enumerate(values):
-        acc[i] += value
+    return (1, int(action.pending), int(dropped), int(late), days, action.days_actual or 0.0,
+            budget, action.spent_actual or 0.0, days if dropped else 0.0,
+            budget if dropped else 0.0)
 
 
 _INT_FIELDS = frozenset(("actions", "pending", "abandoned", "late"))
 
+#: The contributions (``_values``) of the actions of one group, summed column by column at
+#: the end: appending a tuple a group is C code, adding ten numbers a group was not (1.2 s of
+#: 1.9 s at 100,000 actions).
+Contributions = list[tuple[float, ...]]
 
-def _figures(acc: list[float] | None) -> Figures:
-    if not acc:
+
+def _figures(rows: Contributions | None) -> Figures:
+    if not rows:
         return Figures()
-    values: dict[str, Any] = {name: int(value) if name in _INT_FIELDS else float(value)
-                              for name, value in zip(COUNT_FIELDS, acc)}
+    values: dict[str, Any] = {name: int(total) if name in _INT_FIELDS else float(total)
+                              for name, total in zip(COUNT_FIELDS, map(sum, zip(*rows)))}
     return Figures(**values)
 
 
@@ -201,7 +203,7 @@ def _as_kwargs(figures: Figures) -> dict[str, Any]:
     return {name: getattr(figures, name) for name in COUNT_FIELDS}
 
 
-def _ordered(sums: dict[str, list[float]], order: tuple[str, ...], last: str
+def _ordered(sums: dict[str, Contributions], order: tuple[str, ...], last: str
              ) -> dict[str, Figures]:
     keys = [k for k in order if k in sums] + sorted(k for k in sums if k not in order and k != last)
     if last in sums:
@@ -210,21 +212,18 @@ def _ordered(sums: dict[str, list[float]], order: tuple[str, ...], last: str
 
 
 class _Sums:
-    """Accumulates figures per key, and per key and funding (lists, not models: fast)."""
+    """The contributions per key, and per key and funding (lists, not models: fast)."""
 
     def __init__(self) -> None:
-        self.by_key: dict[str, list[float]] = {}
-        self.split: dict[str, dict[str, list[float]]] = {}
+        self.by_key: dict[str, Contributions] = {}
+        self.split: dict[str, dict[str, Contributions]] = {}
 
     def add(self, key: str, funding: str, values: tuple[float, ...]) -> None:
         if key not in self.by_key:
-            self.by_key[key] = [0] * len(COUNT_FIELDS)
+            self.by_key[key] = []
             self.split[key] = {}
-        _add(self.by_key[key], values)
-        split = self.split[key]
-        if funding not in split:
-            split[funding] = [0] * len(COUNT_FIELDS)
-        _add(split[funding], values)
+        self.by_key[key].append(values)
+        self.split[key].setdefault(funding, []).append(values)
 
 
 def _levels(programme: Programme, sums: dict[int, _Sums]) -> dict[int, list[LevelFigures]]:
@@ -248,41 +247,40 @@ def _levels(programme: Programme, sums: dict[int, _Sums]) -> dict[int, list[Leve
 def roll_up(programme: Programme, as_of: dt.date | None = None) -> Rollup:
     """Plain-Python sums over the actions (see the module docstring for why not pandas);
     ``late`` is counted at ``as_of`` (0 everywhere without it)."""
-    totals: list[float] = [0] * len(COUNT_FIELDS)
-    pending: list[float] = [0] * len(COUNT_FIELDS)
-    active: list[float] = [0] * len(COUNT_FIELDS)
+    totals: Contributions = []
+    pending: Contributions = []
+    active: Contributions = []
     levels = {1: _Sums(), 2: _Sums(), 3: _Sums()}
-    groups: dict[str, dict[str, list[float]]] = {"funding": {}, "status": {}, "border": {},
-                                                 "person": {}}
+    by_funding: dict[str, Contributions] = {}
+    by_status: dict[str, Contributions] = {}
+    by_border: dict[str, Contributions] = {}
+    by_person: dict[str, Contributions] = {}
     for action in programme.actions:
         values = _values(action, as_of)
         funding = action.funding or NO_FUNDING
-        _add(totals, values)
+        totals.append(values)
         if action.status != ABANDONED:
-            _add(active, values)
+            active.append(values)
         if action.pending:
-            _add(pending, values)
+            pending.append(values)
         levels[1].add(action.axis, funding, values)
         if action.objective:
             levels[2].add(action.objective, funding, values)
         if action.sub_objective:
             levels[3].add(action.sub_objective, funding, values)
-        keys = {"funding": (funding,), "status": (action.status or NO_STATUS,),
-                "border": action.borders, "person": (action.person or NO_PERSON,)}
-        for dimension, names in keys.items():
-            bucket = groups[dimension]
-            for name in names:
-                if name not in bucket:
-                    bucket[name] = [0] * len(COUNT_FIELDS)
-                _add(bucket[name], values)
+        by_funding.setdefault(funding, []).append(values)
+        by_status.setdefault(action.status or NO_STATUS, []).append(values)
+        by_person.setdefault(action.person or NO_PERSON, []).append(values)
+        for border in action.borders:
+            by_border.setdefault(border, []).append(values)
     level_rows = _levels(programme, levels)
     return Rollup(
         source=programme.source, sheet=programme.sheet, totals=_figures(totals),
         axes=level_rows[1], objectives=level_rows[2], sub_objectives=level_rows[3],
-        by_funding=_ordered(groups["funding"], FUNDINGS, NO_FUNDING),
-        by_status=_ordered(groups["status"], STATUSES, NO_STATUS),
-        by_border=_ordered(groups["border"], (), ""),
-        by_person=_ordered(groups["person"], (), NO_PERSON),
+        by_funding=_ordered(by_funding, FUNDINGS, NO_FUNDING),
+        by_status=_ordered(by_status, STATUSES, NO_STATUS),
+        by_border=_ordered(by_border, (), ""),
+        by_person=_ordered(by_person, (), NO_PERSON),
         pending=_figures(pending), active=_figures(active), as_of=as_of,
     )
 
