@@ -23,17 +23,19 @@ ROWS = [
 ]
 
 
-def workbook_with_date(tmp_path: Path, value, name: str = "DateSituation") -> Path:
-    """A programme saved by openpyxl (another writer than motxl's) with a named date cell
-    above the header, as a user would add one."""
+def programme_book(*title_rows: list) -> openpyxl.Workbook:
+    """A programme for openpyxl (another writer than motxl's): title rows, header, ROWS."""
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "Programme"
-    sheet.append(["", "", "Date de situation :", value])
-    sheet.append([])
-    sheet.append(HEADER)
-    for row in ROWS:
+    for row in (*title_rows, HEADER, *ROWS):
         sheet.append(row)
+    return book
+
+
+def workbook_with_date(tmp_path: Path, value, name: str = "DateSituation") -> Path:
+    """A programme with a named date cell above the header, as a user would add one."""
+    book = programme_book(["", "", "Date de situation :", value], [])
     if name:
         book.defined_names[name] = DefinedName(name, attr_text="Programme!$D$1")
     path = tmp_path / f"avec-date-{name or 'sans-nom'}-{value is None}.xlsx"
@@ -147,15 +149,9 @@ def test_a_date_in_the_title_area_is_taken_from_the_programme_read(tmp_path, cli
 @pytest.mark.parametrize("reference", ["Paramètres!$B$2", "Programme!$M$6"],
                          ids=["other-sheet", "beside-the-actions"])
 def test_a_date_elsewhere_is_read_where_the_name_points(tmp_path, cli, reference):
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "Programme"
-    sheet.append(HEADER)
-    for row in ROWS:
-        sheet.append(row)
-    other = book.create_sheet("Paramètres")
-    other["B2"] = dt.datetime(2023, 6, 15)
-    sheet["M6"] = dt.datetime(2023, 6, 15)  # row 6 is an action row; M is past the last column
+    book = programme_book()
+    book.create_sheet("Paramètres")["B2"] = dt.datetime(2023, 6, 15)
+    book["Programme"]["M6"] = dt.datetime(2023, 6, 15)  # row 6 is an action row; M is past the last column
     book.defined_names["DateSituation"] = DefinedName("DateSituation", attr_text=reference)
     path = tmp_path / "ailleurs.xlsx"
     book.save(path)
