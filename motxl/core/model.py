@@ -63,8 +63,8 @@ class SourceRow(NamedTuple):
     """One sheet row of the programme area, with its raw cells, for the checks.
 
     ``values`` holds the raw cell values (any type) of the programme's fields, in the order of
-    ``Programme.field_index`` (``Programme.cell`` reads one by field name): a tuple, not a
-    dict, because there is one per row (100,000 rows: 50 MB less).
+    ``Programme.field_index``: a tuple, not a dict, because there is one per row (100,000 rows:
+    50 MB less).
     """
 
     row: int
@@ -124,11 +124,6 @@ class Programme:
         if self._headings_by_code is None:
             self._headings_by_code = {h.code: h for h in self.headings}
         return self._headings_by_code
-
-    def cell(self, source: SourceRow, name: str) -> Any:
-        """The raw value of field ``name`` in a source row (None when there is no such column)."""
-        index = self.field_index.get(name)
-        return None if index is None else source.values[index]
 
     def __repr__(self) -> str:
         return (f"Programme(source={self.source!r}, sheet={self.sheet!r}, "

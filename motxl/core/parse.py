@@ -83,7 +83,7 @@ def as_date(value: Any) -> dt.date | None:
     return None
 
 
-def programme_year(grid: Grid, header_row: int, label_header: str,
+def programme_year(grid: Grid, title_cells: dict[tuple[int, int], Any], label_header: str,
                    year: int | None = None) -> tuple[int | None, str]:
     """(year, where it was read): the option, else the label header (PROGRAMME 2023), else a
     title row above the header, else the sheet name, else the file name."""
@@ -92,11 +92,10 @@ def programme_year(grid: Grid, header_row: int, label_header: str,
     match = _YEAR.search(label_header)
     if match:
         return int(match.group(1)), "header"
-    for offset in range(max(0, min(header_row - grid.first_row, len(grid.rows)))):
-        for value in grid.rows[offset]:
-            match = _YEAR.search(value) if isinstance(value, str) else None
-            if match:
-                return int(match.group(1)), "title"
+    for value in title_cells.values():  # row by row, left to right
+        match = _YEAR.search(value) if isinstance(value, str) else None
+        if match:
+            return int(match.group(1)), "title"
     for text, where in ((grid.sheet, "sheet"), (PurePath(grid.source).name, "file")):
         match = _YEAR.search(text.replace("_", " ")) if text else None
         if match:
@@ -109,7 +108,9 @@ def parse_programme(grid: Grid, *, year: int | None = None) -> Programme:
     ``year`` (the --year option) overrides the year read from the sheet."""
     header = find_header(grid)
     columns = header.columns
-    programme_year_, year_source = programme_year(grid, header.row, header.texts["label"], year)
+    title_cells = _title_cells(grid, header.row)
+    programme_year_, year_source = programme_year(grid, title_cells, header.texts["label"],
+                                                  year)
     first_data = header.row + 1
     offset = first_data - grid.first_row
     data_rows = grid.rows[offset:] if offset >= 0 else []
@@ -177,7 +178,7 @@ def parse_programme(grid: Grid, *, year: int | None = None) -> Programme:
         last_row=first_data + len(data_rows) - 1, last_column=column_letter(last_col),
         headings=list(headings.values()), actions=actions, rows=source_rows,
         field_index=field_index, person_variants=person_variants,
-        title_cells=_title_cells(grid, header.row),
+        title_cells=title_cells,
     )
 
 
