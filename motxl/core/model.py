@@ -32,7 +32,7 @@ class Action(NamedTuple):
     """A row under a heading: the unit that is planned, counted and tracked.
 
     The parser builds it with positional arguments (speed): change the order of the fields
-    only together with ``parse._action``."""
+    only together with ``parse._actions``."""
 
     row: int
     code: str  # the code of the heading it hangs from

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from functools import lru_cache
+from functools import lru_cache, partial
+from itertools import chain
 from operator import itemgetter
 from pathlib import PurePath
-from typing import Any
+from typing import Any, Iterable
 
 from motxl.core import codes
 from motxl.core.grid import CellError, Grid, Uncomputed, column_letter
@@ -22,9 +23,9 @@ _FOLDED_FUNDINGS = {fold(f): f for f in FUNDINGS}
 _AXIS_TAGS = {"[SOCLE]": "Socle", "[SUR-MESURE]": "Sur-mesure"}
 _ERROR_TYPES = frozenset({CellError, Uncomputed})
 #: Builds a NamedTuple record from all its values in one C call, without the generated
-#: ``__new__``'s argument matching: the parser makes two records a row.
+#: ``__new__``'s argument matching: the parser makes two records a row. The values must come
+#: in the record's field order (tests/core/test_parse_fields.py).
 _new = tuple.__new__
-_NO_VALUE = (None,)
 _ACTION_FIELDS = ("person", "funding", "status", "deadline", "comment", "days_planned",
                   "days_actual", "budget_planned", "spent_actual")
 _YEAR = re.compile(r"(?<![0-9])(20\d\d)(?![0-9])")
@@ -128,13 +129,15 @@ def parse_programme(grid: Grid, *, year: int | None = None) -> Programme:
     pick = itemgetter(*offsets)  # a row's cells of the programme's fields, in one C call
     field_index = {name: i for i, name in enumerate(names)}
     code_at, label_at = field_index["code"], field_index["label"]
-    # an action's optional fields, in _ACTION_FIELDS order; a missing column reads the None
-    # added after the row's cells
-    action_fields = itemgetter(*(field_index.get(name, len(names)) for name in _ACTION_FIELDS))
+    # Two passes: the rows are classified one by one (a heading is the first row of its code,
+    # so the order matters), then the actions' fields are read a column at a time.
     headings: dict[str, Heading] = {}
-    actions: list[Action] = []
     source_rows: list[SourceRow] = []
+    action_rows: list[tuple[int, str, str, tuple[Any, ...]]] = []
     last_heading: str | None = None
+    # Excel errors are rare: one C-level pass over every cell says whether to look for them
+    has_errors = not _ERROR_TYPES.isdisjoint(map(type, chain.from_iterable(data_rows)))
+    read_code = codes.read_code
 
     for index, values in enumerate(data_rows):
         row = first_data + index
@@ -145,16 +148,18 @@ def parse_programme(grid: Grid, *, year: int | None = None) -> Programme:
             source_rows.append(_new(SourceRow, (row, "blank", cells, None, None)))
             continue
         errors = None
-        if not _ERROR_TYPES.isdisjoint(map(type, values)):  # C-level passes, not a test a cell
+        if has_errors and not _ERROR_TYPES.isdisjoint(map(type, values)):
             errors = {column_letter(grid.first_col + c): v
                       for c, v in enumerate(values) if isinstance(v, CellError)}
-        reading = codes.read_code(cells[code_at])
-        label_raw = as_text(cells[label_at])
+        reading = read_code(cells[code_at])
         code = reading.code
         if code is None:
             source_rows.append(_new(SourceRow, (row, "unplaced", cells, None, errors)))
             continue
-        label = (strip_markup(label_raw) if "<" in label_raw else label_raw) if label_raw else ""
+        label = cells[label_at]
+        label = label.strip() if label.__class__ is str else as_text(label) or ""
+        if "<" in label:
+            label = strip_markup(label)
         if code not in headings:
             heading = Heading(code=code, level=codes.level(code), label=label, row=row,
                               funding=axis_funding(label) if codes.level(code) == 1 else None)
@@ -167,8 +172,10 @@ def parse_programme(grid: Grid, *, year: int | None = None) -> Programme:
             source_rows.append(_new(SourceRow, (row, "unplaced", cells, code, errors)))
             continue
         source_rows.append(_new(SourceRow, (row, "action", cells, code, errors)))
-        actions.append(_action(row, code, label, action_fields(cells + _NO_VALUE), headings))
+        action_rows.append((row, code, label, cells))
 
+    actions = _actions(action_rows, [field_index.get(name) for name in _ACTION_FIELDS],
+                       headings)
     actions, person_variants = _merge_person_spellings(actions)
     return Programme(
         source=grid.source, sheet=grid.sheet, header_row=header.row,
@@ -210,29 +217,70 @@ def _merge_person_spellings(actions: list[Action]
             else action for action in actions], variants
 
 
-def _action(row: int, code: str, label: str, fields: tuple[Any, ...],
-            headings: dict[str, Heading]) -> Action:
-    """An action row; ``fields`` are its raw cells in _ACTION_FIELDS order."""
-    person, funding_cell, status_cell, deadline, comment, *amounts = fields
+def _actions(action_rows: list[tuple[int, str, str, tuple[Any, ...]]],
+             positions: list[int | None], headings: dict[str, Heading]) -> list[Action]:
+    """The actions, built a field at a time over all their rows: C-level passes where the
+    values repeat (codes, people, statuses, fundings, dates), one comprehension elsewhere.
+    ``positions`` gives the place of each of _ACTION_FIELDS in a row's cells (None: no such
+    column)."""
+    if not action_rows:
+        return []
+    rows, codes_, labels, cells = zip(*action_rows)
+    by_field = list(zip(*cells))  # the cells, column by column
+    none = (None,) * len(rows)
+    persons, funding_cells, status_cells, deadlines, comments, *amounts = (
+        by_field[at] if at is not None else none for at in positions)
+    axes, objectives, sub_objectives = zip(*map(_code_parts, codes_))
+    statuses = list(map(canonical_status, status_cells))
+    # Every field, in Action's order, each record made in one C call.
+    return list(map(_make_action, zip(
+        rows, codes_, axes, labels, objectives, sub_objectives,
+        map(_cell_text, persons),
+        _fundings(map(canonical_funding, funding_cells), labels, axes, rows, headings),
+        statuses, map(_cell_date, deadlines), map(as_text, comments),
+        *map(_amounts, amounts),
+        [border_tags(label) if "/" in label else [] for label in labels],
+        [institution_tags(label) if "/" in label else [] for label in labels],
+        [status == "En attente" or ("(" in label and is_pending_label(label))
+         for status, label in zip(statuses, labels)])))
+
+
+_make_action = partial(_new, Action)
+
+
+@lru_cache(maxsize=8192)
+def _code_parts(code: str) -> tuple[str, str | None, str | None]:
+    """(axis, objective, sub-objective) of an action's code."""
     parts = code.split(".")
-    axis = parts[0]
-    status = canonical_status(status_cell)
-    funding = canonical_funding(funding_cell)
-    if funding is None:
-        if label[:13].casefold().startswith("marché public"):  # casefold never shortens
-            funding = "Marché public"
-        else:
-            axis_heading = headings.get(axis)
-            if axis_heading is not None:
-                funding = axis_heading.funding
-    days_planned, days_actual, budget_planned, spent_actual = map(amount, amounts)
-    # Every field, in Action's order: three times faster than keywords, once a row.
-    return _new(Action, (
-        row, code, axis, label,
-        parts[0] + "." + parts[1] if len(parts) >= 2 else None,  # objective
-        code if len(parts) == 3 else None,  # sub_objective
-        as_text(person), funding, status, as_date(deadline), as_text(comment),
-        days_planned, days_actual, budget_planned, spent_actual,
-        *((border_tags(label), institution_tags(label)) if "/" in label else ([], [])),
-        status == "En attente" or ("(" in label and is_pending_label(label)),  # pending
-    ))
+    return (parts[0], parts[0] + "." + parts[1] if len(parts) >= 2 else None,
+            code if len(parts) == 3 else None)
+
+
+def _amounts(cells: tuple[Any, ...]) -> list[float | None]:
+    """``amount`` of each cell; the common cell (a float in range, or empty) without a call."""
+    return [value if value.__class__ is float and 0.0 <= value <= MAX_AMOUNT
+            else None if value is None else amount(value) for value in cells]
+
+
+def _fundings(named: Iterable[str | None], labels: tuple[str, ...], axes: tuple[str, ...],
+              rows: tuple[int, ...], headings: dict[str, Heading]) -> list[str | None]:
+    """Each action's funding: its cell's, else "Marché public" for a label that starts so,
+    else the tag of its axis when the axis came before it."""
+    axis_rows = {code: h.row for code, h in headings.items() if h.level == 1 and h.funding}
+    axis_fundings = {code: headings[code].funding for code in axis_rows}
+    return [funding if funding is not None
+            # casefold never shortens; only M or m casefolds to m
+            else "Marché public" if label[:1] in "mM"
+            and label[:13].casefold().startswith("marché public")
+            else axis_fundings[axis] if row > axis_rows.get(axis, row) else None
+            for funding, label, axis, row in zip(named, labels, axes, rows)]
+
+
+@lru_cache(maxsize=4096, typed=True)  # people and dates repeat (typed: 1, 1.0 and True differ)
+def _cell_text(value: Any) -> str | None:
+    return as_text(value)
+
+
+@lru_cache(maxsize=4096, typed=True)
+def _cell_date(value: Any) -> dt.date | None:
+    return as_date(value)
