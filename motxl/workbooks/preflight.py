@@ -15,10 +15,12 @@ from __future__ import annotations
 import codecs
 import os
 import struct
+import threading
 import zipfile
 import zlib
-from functools import lru_cache
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 from motxl.errors import MotxlError
 
@@ -45,6 +47,49 @@ _END64_LOCATOR = b"PK\x06\x07"
 
 def check_workbook_file(path: Path) -> None:
     """Raise MotxlError unless ``path`` looks like a readable .xlsx/.xlsm workbook."""
+    start_workbook_check(path).wait()
+
+
+class WorkbookCheck:
+    """The checks of one workbook file, its parts still being inflated in a thread (zlib
+    releases the GIL, so the caller can read its sheet meanwhile: nothing may hand the file
+    to python-calamine before ``wait`` has returned)."""
+
+    def __init__(self, path: Path, key: tuple, members: list[zipfile.ZipInfo] | None) -> None:
+        self.path, self.key = path, key
+        self.error: BaseException | None = None
+        self.thread: threading.Thread | None = None
+        if members:
+            self.thread = threading.Thread(target=self._inflate, args=(members,), daemon=True,
+                                           name="motxl-preflight")
+            self.thread.start()
+
+    def _inflate(self, members: list[zipfile.ZipInfo]) -> None:
+        try:
+            with _archive_errors(self.path.name), open(self.path, "rb") as raw:
+                for member in members:  # the sizes found: every part inflated, bounded
+                    _check_member(self.path.name, raw, member)
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller by wait()
+            self.error = exc
+
+    def wait(self) -> None:
+        """Raise the first refusal (MotxlError) of the file's checks, once they are all done."""
+        if self.thread is not None:
+            self.thread.join()
+            self.thread = None
+        if self.error is not None:
+            raise self.error
+        _remember_checked(self.key)
+        if self.path.suffix.lower() not in SUFFIXES:
+            raise MotxlError(f"{self.path.name} n'a pas l'extension .xlsx ou .xlsm : "
+                             "renommez-le ou enregistrez-le depuis Excel dans l'un de ces "
+                             "formats.")
+
+
+def start_workbook_check(path: Path) -> WorkbookCheck:
+    """Refuse at once what the file's first bytes and its zip directory show; inflate its parts
+    (sizes, CRC, no DOCTYPE) in a thread, whose verdict ``WorkbookCheck.wait`` gives. A file
+    version already checked is not inflated again (a refresh reads its source twice)."""
     path = Path(path)
     name = path.name
     if not path.exists():
@@ -69,10 +114,20 @@ def check_workbook_file(path: Path) -> None:
                              "enregistrez-le au format .xlsm ou .xlsx.")
         raise MotxlError(f"{name} n'est pas un classeur Excel (.xlsx ou .xlsm) lisible : "
                          "fichier vide, tronqué ou d'un autre format.")
-    _check_zip_once(str(path.resolve()), stat.st_size, stat.st_mtime_ns, stat.st_ino)
-    if path.suffix.lower() not in SUFFIXES:
-        raise MotxlError(f"{name} n'a pas l'extension .xlsx ou .xlsm : renommez-le ou "
-                         "enregistrez-le depuis Excel dans l'un de ces formats.")
+    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns, stat.st_ino)
+    if key in _CHECKED:
+        return WorkbookCheck(path, key, None)
+    return WorkbookCheck(path, key, _check_directory(path))
+
+
+#: File versions (path, size, mtime, inode) whose checks passed, oldest first.
+_CHECKED: dict[tuple, None] = {}
+
+
+def _remember_checked(key: tuple) -> None:
+    _CHECKED[key] = None
+    while len(_CHECKED) > 32:
+        del _CHECKED[next(iter(_CHECKED))]
 
 
 def _ole_message(path: Path) -> str:
@@ -87,12 +142,6 @@ def _ole_message(path: Path) -> str:
         pass
     return (f"{path.name} est au format .xls ancien (Excel 97-2003) : ouvrez-le dans Excel et "
             "enregistrez-le au format .xlsm ou .xlsx.")
-
-
-@lru_cache(maxsize=32)
-def _check_zip_once(path: str, size: int, mtime_ns: int, inode: int) -> None:
-    """The archive checks, once per file version (a refresh checks its source twice)."""
-    _check_zip(Path(path))
 
 
 def _damaged(name: str, detail: str) -> MotxlError:
@@ -127,9 +176,23 @@ def _declared_parts(path: Path) -> int | None:
     return count
 
 
-def _check_zip(path: Path) -> None:
-    name = path.name
+@contextmanager
+def _archive_errors(name: str) -> Iterator[None]:
+    """The zip and I/O errors of reading an archive, as one French refusal."""
     try:
+        yield
+    except zipfile.BadZipFile:
+        raise _damaged(name, "archive zip illisible")
+    except (zipfile.LargeZipFile, NotImplementedError, EOFError, OSError, zlib.error,
+            struct.error, ValueError) as exc:
+        raise _damaged(name, type(exc).__name__)
+
+
+def _check_directory(path: Path) -> list[zipfile.ZipInfo]:
+    """The archive's parts, once its directory shows a workbook whose declared sizes are sane
+    (a bomb that says so is refused before anything is inflated)."""
+    name = path.name
+    with _archive_errors(name):
         parts = _declared_parts(path)
         if parts is not None and parts > MAX_PARTS:
             raise MotxlError(f"{name} contient {parts} parties, bien plus qu'un classeur : "
@@ -137,30 +200,23 @@ def _check_zip(path: Path) -> None:
                              "depuis Excel.")
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
-            names = {m.filename for m in members}
-            if "xl/workbook.bin" in names:
-                raise MotxlError(f"{name} est au format binaire .xlsb : enregistrez-le au "
-                                 "format .xlsm ou .xlsx.")
-            if "xl/workbook.xml" not in names:
-                raise MotxlError(f"{name} est une archive zip mais pas un classeur Excel : "
-                                 "indiquez le fichier .xlsx ou .xlsm du programme.")
-            if "[Content_Types].xml" not in names:
-                raise _damaged(name, "[Content_Types].xml absent")
-            total = 0
-            for member in members:  # the sizes declared: a bomb that says so is refused at once
-                total += member.file_size
-                ratio = member.file_size / max(member.compress_size, 1)
-                if total > MAX_UNCOMPRESSED or (member.file_size > BOMB_PART_SIZE
-                                                and ratio > MAX_RATIO):
-                    raise _bomb(name, member.filename)
-            with open(path, "rb") as raw:
-                for member in members:  # the sizes found: every part inflated, bounded
-                    _check_member(name, raw, member)
-    except zipfile.BadZipFile:
-        raise _damaged(name, "archive zip illisible")
-    except (zipfile.LargeZipFile, NotImplementedError, EOFError, OSError, zlib.error,
-            struct.error, ValueError) as exc:
-        raise _damaged(name, type(exc).__name__)
+        names = {m.filename for m in members}
+        if "xl/workbook.bin" in names:
+            raise MotxlError(f"{name} est au format binaire .xlsb : enregistrez-le au "
+                             "format .xlsm ou .xlsx.")
+        if "xl/workbook.xml" not in names:
+            raise MotxlError(f"{name} est une archive zip mais pas un classeur Excel : "
+                             "indiquez le fichier .xlsx ou .xlsm du programme.")
+        if "[Content_Types].xml" not in names:
+            raise _damaged(name, "[Content_Types].xml absent")
+        total = 0
+        for member in members:
+            total += member.file_size
+            ratio = member.file_size / max(member.compress_size, 1)
+            if total > MAX_UNCOMPRESSED or (member.file_size > BOMB_PART_SIZE
+                                            and ratio > MAX_RATIO):
+                raise _bomb(name, member.filename)
+        return members
 
 
 def _check_member(name: str, raw, member: zipfile.ZipInfo) -> None:

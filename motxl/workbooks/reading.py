@@ -30,7 +30,7 @@ from motxl.core.model import Programme
 from motxl.core.parse import parse_programme
 from motxl.errors import MotxlError
 from motxl.presentation.names import find_tab
-from motxl.workbooks.preflight import check_workbook_file
+from motxl.workbooks.preflight import start_workbook_check
 from motxl.workbooks import opc
 
 DEFAULT_SHEET = "Programme"
@@ -61,15 +61,21 @@ def read_programme(path: str | Path, sheet: str | None = None, *,
 
 
 def read_grid(path: Path, sheet: str = DEFAULT_SHEET) -> Grid:
-    check_workbook_file(path)
+    checks = start_workbook_check(path)
+    early = _early_sheet(path, sheet)  # while the file's parts are checked in a thread
+    checks.wait()  # only now may python-calamine open the file
     _check_shared_strings(path)
     import python_calamine
 
     try:
         workbook = python_calamine.CalamineWorkbook.from_path(str(path))
         name = _match_sheet(path, workbook.sheet_names, sheet)
-        data = _sheet_xml(path, name)
-        _check_extent(path, name, data)
+        data: bytes | None
+        if early is not None and early[0] == name:
+            data, extent = early[1], early[2]
+        else:
+            data, extent = _sheet_xml(path, name), None
+        _check_extent(path, name, data, extent)
         calamine_sheet = workbook.get_sheet_by_name(name)
         rows, full_width = _read_rows(calamine_sheet)
         end_row, end_col = calamine_sheet.end or (0, 0)
@@ -188,6 +194,22 @@ def _check_shared_strings(path: Path) -> None:
                                  "pour le réparer, ou reprenez une sauvegarde.")
     except _READ_ERRORS as exc:
         raise _damaged(path, exc) from exc
+
+
+def _early_sheet(path: Path, wanted: str) -> tuple[str, bytes, tuple[int, int, str]] | None:
+    """(name, XML, extent) of the sheet, read while the file's parts are still being checked,
+    or None when anything is unusual: then it is read again, the usual way, once the checks
+    have said what is wrong with the file (their messages come first)."""
+    try:
+        package = opc.Package(path, lazy=True)
+        name = find_tab(wanted, [s.name for s in package.sheets()])
+        part = _sheet_part(package, name) if name is not None else None
+        if name is None or part is None or part.startswith("xl/chartsheets/"):
+            return None
+        data = package.get(part)
+        return (name, data, _extent(data)) if data is not None else None
+    except Exception:  # noqa: BLE001 - any doubt: the usual reading decides, and says it
+        return None
 
 
 def _sheet_xml(path: Path, sheet: str) -> bytes | None:
@@ -309,10 +331,11 @@ def check_sheet_extent(path: str | Path, sheet: str) -> None:
     _check_extent(path, sheet, data)
 
 
-def _check_extent(path: Path, sheet: str, data: bytes | None) -> None:
+def _check_extent(path: Path, sheet: str, data: bytes | None,
+                  extent: tuple[int, int, str] | None = None) -> None:
     if data is None:
         return
-    rows, cols, farthest = _extent(data)
+    rows, cols, farthest = extent or _extent(data)
     if rows * cols > MAX_CELLS:
         raise MotxlError(
             f"La feuille « {sheet} » de {path.name} a une cellule remplie très loin, en "

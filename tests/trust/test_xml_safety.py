@@ -189,8 +189,8 @@ def test_the_part_count_is_read_from_the_zip64_end_record(tmp_path):
 def test_the_checks_run_once_per_file_version(tmp_path, monkeypatch):
     path = b.programme(tmp_path / "p.xlsx")
     calls = []
-    monkeypatch.setattr(preflight, "_check_zip", lambda p: calls.append(p))
-    preflight._check_zip_once.cache_clear()
+    monkeypatch.setattr(preflight, "_check_directory", lambda p: calls.append(p) or [])
+    monkeypatch.setattr(preflight, "_CHECKED", {})
     check_workbook_file(path)
     check_workbook_file(path)
     assert len(calls) == 1
@@ -199,6 +199,57 @@ def test_the_checks_run_once_per_file_version(tmp_path, monkeypatch):
     os.utime(path, ns=(1, 1))
     check_workbook_file(path)
     assert len(calls) == 2
+
+
+def test_calamine_opens_a_file_only_once_every_part_is_checked(tmp_path, monkeypatch):
+    """The parts are inflated in a thread while motxl reads the sheet's XML itself; the reader
+    waits for their verdict before python-calamine sees the file."""
+    import python_calamine
+
+    from motxl.workbooks.reading import read_programme
+
+    path = b.programme(tmp_path / "p.xlsx")
+    with zipfile.ZipFile(path) as archive:
+        parts = len(archive.infolist())
+    checked: list[str] = []
+    seen_by_calamine: list[int] = []
+    check_member = preflight._check_member
+
+    def slow_check(name, raw, member):
+        time.sleep(0.02)  # slower than the reading that runs meanwhile
+        check_member(name, raw, member)
+        checked.append(member.filename)
+
+    workbook = python_calamine.CalamineWorkbook
+
+    class Watched:
+        @staticmethod
+        def from_path(source):
+            seen_by_calamine.append(len(checked))
+            return workbook.from_path(source)
+
+    monkeypatch.setattr(preflight, "_check_member", slow_check)
+    monkeypatch.setattr(preflight, "_CHECKED", {})
+    monkeypatch.setattr(python_calamine, "CalamineWorkbook", Watched)
+    assert read_programme(path).actions
+    assert seen_by_calamine == [parts]
+
+
+def test_a_damaged_part_is_reported_before_the_sheet_read_meanwhile(tmp_path):
+    """A part that fails its check gives the archive's message, even though the sheet was read
+    (from the intact sheet part) while the check ran."""
+    from motxl.workbooks.reading import read_programme
+
+    data = bytearray(b.programme(tmp_path / "p.xlsx").read_bytes())
+    # the CRC that the zip's directory gives for xl/styles.xml (read by calamine, not by the
+    # sheet reading): the directory entry's name starts 46 bytes after its signature
+    entry = data.rfind(b"xl/styles.xml") - 46
+    assert data[entry:entry + 4] == b"PK\x01\x02"
+    data[entry + 16] ^= 0xFF
+    path = tmp_path / "altere.xlsx"
+    path.write_bytes(bytes(data))
+    with pytest.raises(MotxlError, match="styles.xml altéré"):
+        read_programme(path)
 
 
 # --------------------------------------------------------------------------- the readers
