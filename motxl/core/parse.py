@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from functools import lru_cache, partial
-from itertools import chain
+from itertools import chain, repeat
 from operator import itemgetter
 from pathlib import PurePath
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from motxl.core import codes
 from motxl.core.grid import CellError, Grid, Uncomputed, column_letter
@@ -133,7 +133,12 @@ def parse_programme(grid: Grid, *, year: int | None = None) -> Programme:
     # so the order matters), then the actions' fields are read a column at a time.
     headings: dict[str, Heading] = {}
     source_rows: list[SourceRow] = []
-    action_rows: list[tuple[int, str, str, tuple[Any, ...]]] = []
+    # the action rows' number, code, label and cells (four lists: less memory than a tuple
+    # a row)
+    action_numbers: list[int] = []
+    action_codes: list[str] = []
+    action_labels: list[str] = []
+    action_cells: list[tuple[Any, ...]] = []
     last_heading: str | None = None
     # Excel errors are rare: one C-level pass over every cell says whether to look for them
     has_errors = not _ERROR_TYPES.isdisjoint(map(type, chain.from_iterable(data_rows)))
@@ -172,10 +177,13 @@ def parse_programme(grid: Grid, *, year: int | None = None) -> Programme:
             source_rows.append(_new(SourceRow, (row, "unplaced", cells, code, errors)))
             continue
         source_rows.append(_new(SourceRow, (row, "action", cells, code, errors)))
-        action_rows.append((row, code, label, cells))
+        action_numbers.append(row)
+        action_codes.append(code)
+        action_labels.append(label)
+        action_cells.append(cells)
 
-    actions = _actions(action_rows, [field_index.get(name) for name in _ACTION_FIELDS],
-                       headings)
+    actions = _actions((action_numbers, action_codes, action_labels, action_cells),
+                       [field_index.get(name) for name in _ACTION_FIELDS], headings)
     actions, person_variants = _merge_person_spellings(actions)
     return Programme(
         source=grid.source, sheet=grid.sheet, header_row=header.row,
@@ -217,19 +225,21 @@ def _merge_person_spellings(actions: list[Action]
             else action for action in actions], variants
 
 
-def _actions(action_rows: list[tuple[int, str, str, tuple[Any, ...]]],
+def _actions(action_rows: tuple[list[int], list[str], list[str], list[tuple[Any, ...]]],
              positions: list[int | None], headings: dict[str, Heading]) -> list[Action]:
     """The actions, built a field at a time over all their rows: C-level passes where the
     values repeat (codes, people, statuses, fundings, dates), one comprehension elsewhere.
     ``positions`` gives the place of each of _ACTION_FIELDS in a row's cells (None: no such
     column)."""
-    if not action_rows:
+    rows, codes_, labels, cells = action_rows
+    if not rows:
         return []
-    rows, codes_, labels, cells = zip(*action_rows)
-    by_field = list(zip(*cells))  # the cells, column by column
-    none = (None,) * len(rows)
-    persons, funding_cells, status_cells, deadlines, comments, *amounts = (
-        by_field[at] if at is not None else none for at in positions)
+
+    def column(at: int | None) -> Iterator[Any]:
+        """A field's cells, one action after the other (None for a missing column)."""
+        return map(itemgetter(at), cells) if at is not None else repeat(None, len(rows))
+
+    persons, funding_cells, status_cells, deadlines, comments, *amounts = map(column, positions)
     axes, objectives, sub_objectives = zip(*map(_code_parts, codes_))
     statuses = list(map(canonical_status, status_cells))
     # Every field, in Action's order, each record made in one C call.
@@ -256,14 +266,14 @@ def _code_parts(code: str) -> tuple[str, str | None, str | None]:
             code if len(parts) == 3 else None)
 
 
-def _amounts(cells: tuple[Any, ...]) -> list[float | None]:
+def _amounts(cells: Iterable[Any]) -> list[float | None]:
     """``amount`` of each cell; the common cell (a float in range, or empty) without a call."""
     return [value if value.__class__ is float and 0.0 <= value <= MAX_AMOUNT
             else None if value is None else amount(value) for value in cells]
 
 
-def _fundings(named: Iterable[str | None], labels: tuple[str, ...], axes: tuple[str, ...],
-              rows: tuple[int, ...], headings: dict[str, Heading]) -> list[str | None]:
+def _fundings(named: Iterable[str | None], labels: list[str], axes: tuple[str, ...],
+              rows: list[int], headings: dict[str, Heading]) -> list[str | None]:
     """Each action's funding: its cell's, else "Marché public" for a label that starts so,
     else the tag of its axis when the axis came before it."""
     axis_rows = {code: h.row for code, h in headings.items() if h.level == 1 and h.funding}
