@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from motxl.faces.json_models import SummaryJson, ValidateJson, json_schemas
@@ -79,3 +81,26 @@ def test_published_schemas_are_current():
         committed = json.loads((ROOT / "docs" / "json" / f"{kind}.schema.json").read_text("utf-8"))
         assert committed == schema, f"docs/json/{kind}.schema.json is stale: run " \
                                     "python scripts/json_schemas.py"
+
+
+_SCALARS = (st.none() | st.booleans() | st.integers() | st.text()
+            | st.floats(allow_nan=True, allow_infinity=True))
+_JSON_VALUES = st.recursive(
+    _SCALARS, lambda inner: st.lists(inner, max_size=4) | st.tuples(inner, inner)
+    | st.dictionaries(st.text(max_size=5), inner, max_size=4), max_leaves=20)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_JSON_VALUES)
+def test_the_fast_writer_prints_what_json_dumps_prints(value):
+    """json_output writes indented JSON itself (the standard library's indented writer is pure
+    Python): same text as json.dumps, whatever the values."""
+    from motxl.faces.json_output import _indented
+
+    assert _indented(value, "\n") == json.dumps(value, ensure_ascii=False, indent=2)
+
+
+def test_keys_that_are_not_text_are_left_to_json_dumps(monkeypatch):
+    monkeypatch.delenv("MOTXL_CHECK_JSON", raising=False)  # no model for this document
+    data = {"a": {1: "un", None: [1.5, -0.0]}, "b": "é\u2028\x00"}
+    assert dumps("x", data) == json.dumps(data, ensure_ascii=False, indent=2)
