@@ -155,7 +155,10 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def entry_point() -> None:
-    sys.exit(main())
+    from motxl.faces import ending
+
+    ending.process_ends_with_command()
+    ending.end_process(main())
 
 
 if __name__ == "__main__":

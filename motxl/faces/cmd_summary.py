@@ -17,6 +17,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from motxl.core.rollup import roll_up
+    from motxl.faces.ending import keep_until_exit
     from motxl.workbooks.reading import read_programme
     from motxl.workbooks.situation_cell import check_as_of, situation_of
 
@@ -24,6 +25,7 @@ def run(args: argparse.Namespace) -> int:
     programme = read_programme(args.file, args.sheet, year=args.year)
     situation = situation_of(args.file, args.as_of, programme=programme)
     rollup = roll_up(programme, situation.date)
+    keep_until_exit(programme, rollup)  # not freed one by one if the process ends here
     if args.format == "json":
         figures = rollup.to_json_dict()
         data = {"source": figures.pop("source"), "sheet": figures.pop("sheet"),

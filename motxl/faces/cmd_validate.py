@@ -17,6 +17,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from motxl.core.checks import validate
+    from motxl.faces.ending import keep_until_exit
     from motxl.faces.text_output import print_report
     from motxl.workbooks.reading import read_programme
 
@@ -25,6 +26,7 @@ def run(args: argparse.Namespace) -> int:
     check_as_of(args.as_of)  # the checks need no date, but a wrong one is still refused
     programme = read_programme(args.file, args.sheet, year=args.year)
     report = validate(programme)
+    keep_until_exit(programme, report)  # not freed one by one if the process ends here
     if args.format == "json":
         from motxl.faces.json_output import dumps
 
