@@ -78,7 +78,10 @@ CASES = {
     "overspent": [(replaced(3, G=9), "G5"), (replaced(3, H=1500), "H5")],
     "deadline-invalid": [(replaced(3, J="30/06/2023"), "J5"),
                          (replaced(3, J=dt.date(2024, 1, 15)), "J5")],
-    "duplicate-action": [(with_row(5, ["1.1.1", "Action  a"]), "B7")],
+    "duplicate-action": [(with_row(5, ["1.1.1", "Action  a"]), "B7"),
+                         (with_row(5, ["1.1.1", "ACTION A"]), "B7"),
+                         (with_row(5, ["1.1.1", "Action\xa0A"]), "B7"),
+                         (with_row(5, ["1.1.1", "action\ta"]), "B7")],
     "blank-row": [(with_row(5, []), "A7")],
     "code-number": [(replaced(1, A=1.1), "A3")],
     # 1.10 typed in a General cell is the number 1.1, met again after objective 1.2
