@@ -161,10 +161,7 @@ def parse_programme(grid: Grid, *, year: int | None = None) -> Programme:
         if code is None:
             source_rows.append(_new(SourceRow, (row, "unplaced", cells, None, errors)))
             continue
-        label = cells[label_at]
-        label = label.strip() if label.__class__ is str else as_text(label) or ""
-        if "<" in label:
-            label = strip_markup(label)
+        label = label_text(cells[label_at])
         if code not in headings:
             heading = Heading(code=code, level=codes.level(code), label=label, row=row,
                               funding=axis_funding(label) if codes.level(code) == 1 else None)
@@ -182,16 +179,22 @@ def parse_programme(grid: Grid, *, year: int | None = None) -> Programme:
         action_labels.append(label)
         action_cells.append(cells)
 
-    actions = _actions((action_numbers, action_codes, action_labels, action_cells),
-                       [field_index.get(name) for name in _ACTION_FIELDS], headings)
-    actions, person_variants = _merge_person_spellings(actions)
+    # People now (Validate reports their spellings), the actions when first read (Validate
+    # reads none: Programme.actions)
+    person_at = field_index.get("person")
+    persons: list[str | None] = (list(map(_cell_text, map(itemgetter(person_at), action_cells)))
+               if person_at is not None else [None] * len(action_numbers))
+    persons, person_variants = _merge_person_spellings(action_numbers, persons)
+    build_actions = partial(_actions, (action_numbers, action_codes, action_labels, action_cells,
+                                       persons),
+                            [field_index.get(name) for name in _ACTION_FIELDS], headings)
     return Programme(
         source=grid.source, sheet=grid.sheet, header_row=header.row,
         columns={name: column_letter(col) for name, col in columns.items()},
         year=programme_year_, year_source=year_source, label_header=header.texts["label"],
         duplicate_columns=header.duplicates, ignored_columns=header.near,
         last_row=first_data + len(data_rows) - 1, last_column=column_letter(last_col),
-        headings=list(headings.values()), actions=actions, rows=source_rows,
+        headings=list(headings.values()), build_actions=build_actions, rows=source_rows,
         field_index=field_index, person_variants=person_variants,
         title_cells=title_cells,
     )
@@ -204,34 +207,41 @@ def _title_cells(grid: Grid, header_row: int) -> dict[tuple[int, int], Any]:
             for c, value in enumerate(grid.rows[r]) if value is not None}
 
 
-def _merge_person_spellings(actions: list[Action]
-                            ) -> tuple[list[Action], dict[str, dict[str, list[int]]]]:
+def label_text(value: Any) -> str:
+    """A heading's or an action's label, as the parser reads its cell: text without the
+    spaces around it nor markup, '' when empty (the duplicate-action check reads it so)."""
+    label = value.strip() if value.__class__ is str else as_text(value) or ""
+    return strip_markup(label) if "<" in label else label
+
+
+def _merge_person_spellings(rows: list[int], persons: list[str | None]
+                            ) -> tuple[list[str | None], dict[str, dict[str, list[int]]]]:
     """Spellings of one person (case, accents, spaces) become the most frequent one (the first
     met on a tie), and the variants of each such person with their rows, for Validate
-    (person-spelling)."""
-    rows: dict[str, dict[str, list[int]]] = {}
-    for action in actions:
-        if action.person is not None:
-            rows.setdefault(person_key(action.person), {}).setdefault(
-                action.person, []).append(action.row)
-    variants = {key: spellings for key, spellings in rows.items() if len(spellings) > 1}
+    (person-spelling). ``persons`` are the actions' people, on ``rows``."""
+    spellings_of: dict[str, dict[str, list[int]]] = {}
+    for row, person in zip(rows, persons):
+        if person is not None:
+            spellings_of.setdefault(person_key(person), {}).setdefault(person, []).append(row)
+    variants = {key: spellings for key, spellings in spellings_of.items() if len(spellings) > 1}
     if not variants:
-        return actions, {}
+        return persons, {}
     # the most frequent spelling; on a tie the first met (dicts keep the order of rows)
     shown = {key: max(spellings, key=lambda name: len(spellings[name]))
              for key, spellings in variants.items()}
-    return [action._replace(person=shown[key]) if action.person is not None
-            and (key := person_key(action.person)) in shown and shown[key] != action.person
-            else action for action in actions], variants
+    return [shown.get(person_key(person), person) if person is not None else None
+            for person in persons], variants
 
 
-def _actions(action_rows: tuple[list[int], list[str], list[str], list[tuple[Any, ...]]],
+def _actions(action_rows: tuple[list[int], list[str], list[str], list[tuple[Any, ...]],
+                              list[str | None]],
              positions: list[int | None], headings: dict[str, Heading]) -> list[Action]:
     """The actions, built a field at a time over all their rows: C-level passes where the
-    values repeat (codes, people, statuses, fundings, dates), one comprehension elsewhere.
+    values repeat (codes, statuses, fundings, dates), one comprehension elsewhere.
+    ``action_rows`` are their row numbers, codes, labels, cells and people (read already);
     ``positions`` gives the place of each of _ACTION_FIELDS in a row's cells (None: no such
     column)."""
-    rows, codes_, labels, cells = action_rows
+    rows, codes_, labels, cells, persons = action_rows
     if not rows:
         return []
 
@@ -239,16 +249,15 @@ def _actions(action_rows: tuple[list[int], list[str], list[str], list[tuple[Any,
         """A field's cells, one action after the other (None for a missing column)."""
         return map(itemgetter(at), cells) if at is not None else repeat(None, len(rows))
 
-    persons, funding_cells, status_cells, deadlines, comments, *amounts = map(column, positions)
+    _, funding_cells, status_cells, deadlines, comments, *amount_cells = map(column, positions)
     axes, objectives, sub_objectives = zip(*map(_code_parts, codes_))
     statuses = list(map(canonical_status, status_cells))
     # Every field, in Action's order, each record made in one C call.
     return list(map(_make_action, zip(
-        rows, codes_, axes, labels, objectives, sub_objectives,
-        map(_cell_text, persons),
+        rows, codes_, axes, labels, objectives, sub_objectives, persons,
         _fundings(map(canonical_funding, funding_cells), labels, axes, rows, headings),
         statuses, map(_cell_date, deadlines), map(as_text, comments),
-        *map(_amounts, amounts),
+        *map(amounts, amount_cells),
         [border_tags(label) if "/" in label else [] for label in labels],
         [institution_tags(label) if "/" in label else [] for label in labels],
         [status == "En attente" or ("(" in label and is_pending_label(label))
@@ -266,7 +275,7 @@ def _code_parts(code: str) -> tuple[str, str | None, str | None]:
             code if len(parts) == 3 else None)
 
 
-def _amounts(cells: Iterable[Any]) -> list[float | None]:
+def amounts(cells: Iterable[Any]) -> list[float | None]:
     """``amount`` of each cell; the common cell (a float in range, or empty) without a call."""
     return [value if value.__class__ is float and 0.0 <= value <= MAX_AMOUNT
             else None if value is None else amount(value) for value in cells]

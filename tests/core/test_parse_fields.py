@@ -41,3 +41,26 @@ def test_each_field_from_its_cell(make_programme, order):
         "status": None, "deadline": None, "comment": None, "days_planned": None,
         "days_actual": None, "budget_planned": 500.0, "spent_actual": 0.0, "borders": [],
         "institutions": [], "pending": False}
+
+
+def test_validate_builds_no_action_and_summary_builds_them_once(make_programme, monkeypatch):
+    """The checks read the source rows: `validate` never builds the actions (a third of the
+    parse at 100,000 actions); the roll-up builds them once, on first use."""
+    from motxl.core import parse
+    from motxl.core.checks import validate
+    from motxl.core.rollup import roll_up
+
+    built = []
+    build = parse._actions
+
+    def counted(*args):
+        built.append(1)
+        return build(*args)
+
+    monkeypatch.setattr(parse, "_actions", counted)
+    programme = read_programme(make_programme(ROWS + [ROWS[3], ROWS[3]]))
+    report = validate(programme)
+    assert {f.rule for f in report.findings} >= {"duplicate-action"}
+    assert built == []
+    roll_up(programme, dt.date(2023, 6, 30))
+    assert len(programme.actions) == 4 and built == [1]

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from operator import attrgetter
 from typing import Iterator
 
 from motxl.core import codes
 from motxl.core.findings import Finding, make_finding
 from motxl.core.grid import CellError
 from motxl.core.model import LEVEL_NAMES, Programme
+from motxl.core.parse import label_text
 from motxl.core.text import collapse_spaces
 
 
@@ -121,27 +121,26 @@ def check_blank_rows(p: Programme) -> Iterator[Finding]:
         yield make_finding("blank-row", p.sheet, col, first, what=what)
 
 
-_CODE_AND_LABEL = attrgetter("code", "label")
-
-
 def check_duplicates(p: Programme) -> Iterator[Finding]:
     col = p.columns["label"]
+    label_at = p.field_index["label"]
+    actions = [source for source in p.rows if source.kind == "action"]
+    labels = [label_text(source.values[label_at]) for source in actions]  # as the parser reads
     # the labels' keys in one comprehension (100,000 actions: a third faster than a loop); a
-    # label (stripped by the parser) with no doubled space and no white space but the plain
-    # space (isprintable) needs no respacing
-    keys = [(code, label.casefold() if label.isprintable() and "  " not in label
+    # label (stripped already) with no doubled space and no white space but the plain space
+    # (isprintable) needs no respacing
+    keys = [(source.code, label.casefold() if label.isprintable() and "  " not in label
              else " ".join(label.split()).casefold())
-            for code, label in map(_CODE_AND_LABEL, p.actions)]
+            for source, label in zip(actions, labels)]
     # each key's first row, in one C call (rows reversed: the last write of a key wins)
-    first = dict(zip(reversed(keys), reversed([action.row for action in p.actions])))
+    first = dict(zip(reversed(keys), reversed([source.row for source in actions])))
     if len(first) == len(keys):
         return  # no key met twice, the common case
-    doubles = [(action, key) for action, key in zip(p.actions, keys)
-               if action.label and first[key] != action.row]
-    for action, key in doubles:
-        yield make_finding("duplicate-action", p.sheet, col, action.row,
-                           label=collapse_spaces(action.label)[:80], code=action.code,
-                           first_row=first[key])
+    for source, label, key in zip(actions, labels, keys):
+        if label and first[key] != source.row:
+            yield make_finding("duplicate-action", p.sheet, col, source.row,
+                               label=collapse_spaces(label)[:80], code=source.code,
+                               first_row=first[key])
 
 
 def check_axis_tags(p: Programme) -> Iterator[Finding]:

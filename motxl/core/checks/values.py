@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from operator import itemgetter
 from typing import Any, Iterator
 
 from motxl.core.findings import Finding, make_finding
 from motxl.core.grid import CellError, Uncomputed
 from motxl.core.headers import HEADER_TEXT
 from motxl.core.model import AMOUNT_FIELDS, FUNDINGS, STATUSES, Programme
-from motxl.core.parse import MAX_AMOUNT, canonical_funding, canonical_status
+from motxl.core.parse import MAX_AMOUNT, amounts, canonical_funding, canonical_status
 
 _OVERSPENT_PAIRS = (("days_actual", "days_planned"), ("spent_actual", "budget_planned"))
 
@@ -108,13 +109,22 @@ def check_cell_errors(p: Programme) -> Iterator[Finding]:
 
 
 def check_overspent(p: Programme) -> Iterator[Finding]:
-    # the rows over plan first, in one comprehension a pair (attribute reads, no getattr)
-    over = sorted(
-        [(a.row, 0, a.days_actual, a.days_planned or 0.0) for a in p.actions
-         if a.days_actual is not None and a.days_actual > (a.days_planned or 0.0)]
-        + [(a.row, 1, a.spent_actual, a.budget_planned or 0.0) for a in p.actions
-           if a.spent_actual is not None and a.spent_actual > (a.budget_planned or 0.0)])
-    for row, pair, actual, planned in over:
+    """overspent: days or money spent beyond the plan, on the actions' amounts as the parser
+    reads them (an empty plan counts as 0)."""
+    actions = [source.values for source in p.rows if source.kind == "action"]
+    rows = [source.row for source in p.rows if source.kind == "action"]
+
+    def read(field: str) -> list[float | None]:
+        at = p.field_index.get(field)
+        return amounts(map(itemgetter(at), actions)) if at is not None else [None] * len(rows)
+
+    over = []
+    for pair, (actual_name, planned_name) in enumerate(_OVERSPENT_PAIRS):
+        # the rows over plan, in one comprehension a pair
+        over += [(row, pair, actual, planned or 0.0) for row, actual, planned
+                 in zip(rows, read(actual_name), read(planned_name))
+                 if actual is not None and actual > (planned or 0.0)]
+    for row, pair, actual, planned in sorted(over):
         actual_name = _OVERSPENT_PAIRS[pair][0]
         yield make_finding("overspent", p.sheet, p.columns[actual_name], row,
                            column_name=HEADER_TEXT[actual_name], actual=_shown(actual),
