@@ -54,19 +54,20 @@ def column_index(letters: str) -> int:
 class Grid:
     """Cell values of one sheet; ``rows[0][0]`` is the cell at (first_row, first_col), 1-based.
 
-    Empty cells are ``None``; Excel errors are ``CellError``.
+    Empty cells are ``None``; Excel errors are ``CellError``. ``has_errors`` says whether any
+    cell is a ``CellError``, when the reader knows (None: look at every cell to know).
     """
 
-    __slots__ = ("sheet", "rows", "first_row", "first_col", "source", "extra")
+    __slots__ = ("sheet", "rows", "first_row", "first_col", "source", "has_errors")
 
     def __init__(self, sheet: str, rows: list[list[Any]], first_row: int = 1, first_col: int = 1,
-                 source: str = "", extra: dict | None = None) -> None:
+                 source: str = "", has_errors: bool | None = None) -> None:
         self.sheet = sheet
         self.rows = rows
         self.first_row = first_row
         self.first_col = first_col
         self.source = source
-        self.extra = extra if extra is not None else {}
+        self.has_errors = has_errors
 
     def __repr__(self) -> str:
         return (f"Grid(sheet={self.sheet!r}, rows={len(self.rows)}, first_row={self.first_row}, "

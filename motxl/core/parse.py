@@ -140,8 +140,10 @@ def parse_programme(grid: Grid, *, year: int | None = None) -> Programme:
     action_labels: list[str] = []
     action_cells: list[tuple[Any, ...]] = []
     last_heading: str | None = None
-    # Excel errors are rare: one C-level pass over every cell says whether to look for them
-    has_errors = not _ERROR_TYPES.isdisjoint(map(type, chain.from_iterable(data_rows)))
+    # Excel errors are rare: the reader says whether there are any, else one C-level pass over
+    # every cell does
+    has_errors = grid.has_errors if grid.has_errors is not None else \
+        not _ERROR_TYPES.isdisjoint(map(type, chain.from_iterable(data_rows)))
     read_code = codes.read_code
 
     for index, values in enumerate(data_rows):
@@ -219,6 +221,10 @@ def _merge_person_spellings(rows: list[int], persons: list[str | None]
     """Spellings of one person (case, accents, spaces) become the most frequent one (the first
     met on a tie), and the variants of each such person with their rows, for Validate
     (person-spelling). ``persons`` are the actions' people, on ``rows``."""
+    names = set(persons)
+    names.discard(None)
+    if len({person_key(name) for name in names}) == len(names):
+        return persons, {}  # each person written one way, the common case: no row to walk
     spellings_of: dict[str, dict[str, list[int]]] = {}
     for row, person in zip(rows, persons):
         if person is not None:

@@ -77,7 +77,7 @@ def read_grid(path: Path, sheet: str = DEFAULT_SHEET) -> Grid:
             data, extent = _sheet_xml(path, name), None
         _check_extent(path, name, data, extent)
         calamine_sheet = workbook.get_sheet_by_name(name)
-        rows, full_width = _read_rows(calamine_sheet)
+        rows, full_width, not_finite = _read_rows(calamine_sheet)
         end_row, end_col = calamine_sheet.end or (0, 0)
     except (MotxlError, KeyboardInterrupt, SystemExit, MemoryError):
         raise
@@ -87,7 +87,8 @@ def read_grid(path: Path, sheet: str = DEFAULT_SHEET) -> Grid:
     first_row, first_col = block_origin((end_row, end_col), len(rows), full_width)
     grid = Grid(sheet=name, rows=rows, first_row=first_row, first_col=first_col,
                 source=str(path))
-    _overlay_errors(grid, data)
+    # calamine gives no error value: the grid has some only where #NUM! or the XML put them
+    grid.has_errors = _overlay_errors(grid, data) > 0 or not_finite
     return grid
 
 
@@ -119,8 +120,10 @@ def _match_sheet(path: Path, names: list[str], wanted: str) -> str:
                      "indiquez la bonne avec --sheet.")
 
 
-def _read_rows(sheet) -> tuple[list[list], int]:
-    """All rows, cut to the programme's columns once the header is known (wide sheets)."""
+def _read_rows(sheet) -> tuple[list[list], int, bool]:
+    """All rows, cut to the programme's columns once the header is known (wide sheets); the
+    width of calamine's block; whether a number that is not finite became #NUM!."""
+    not_finite: list[float] = []
     rows: list[list] = []
     width: int | None = None
     full_width = 0
@@ -128,24 +131,29 @@ def _read_rows(sheet) -> tuple[list[list], int]:
         if index == 0:
             full_width = len(raw)
         if width is None:
-            row = _cells(raw)
+            row = _cells(raw, not_finite)
             if index < HEADER_SEARCH_ROWS:
                 header_width = _header_width(row)
                 if header_width:
                     width = header_width
             rows.append(row)
         else:
-            cut = raw[:width]
+            cut = raw if len(raw) <= width else raw[:width]
             # an empty row costs one C-level count, not one Python test a cell: a stray note
             # in Z100000 gives 100,000 of them
-            rows.append([] if cut.count("") == len(cut) else _cells(cut))
-    return rows, full_width
+            rows.append([] if cut.count("") == len(cut) else _cells(cut, not_finite))
+    return rows, full_width, bool(not_finite)
 
 
-def _cells(raw: list) -> list:
-    """Empty strings as None, numbers that are not finite as #NUM!."""
-    return [None if v == "" else _NUM_ERROR if v.__class__ is float and not math.isfinite(v)
-            else v for v in raw]
+def _cells(raw: list, not_finite: list[float]) -> list:
+    """Empty strings as None, numbers that are not finite as #NUM! (kept in ``not_finite``)."""
+    return [None if v == "" else _num_error(v, not_finite)
+            if v.__class__ is float and not math.isfinite(v) else v for v in raw]
+
+
+def _num_error(value: float, not_finite: list[float]) -> CellError:
+    not_finite.append(value)
+    return _NUM_ERROR
 
 
 def _header_width(row: list) -> int | None:
@@ -343,19 +351,25 @@ def _check_extent(path: Path, sheet: str, data: bytes | None,
             "inutilisées (Ctrl+Fin montre la dernière cellule), enregistrez, puis relancez.")
 
 
-def _overlay_errors(grid: Grid, data: bytes | None) -> None:
+def _overlay_errors(grid: Grid, data: bytes | None) -> int:
     """Put Excel error values (#REF!...) and formulas saved without a result back into the grid,
-    as CellError and Uncomputed (python-calamine reads both as empty cells)."""
+    as CellError and Uncomputed (python-calamine reads both as empty cells); how many."""
+    placed = 0
     if data is None:
-        return
+        return placed
+    width = None
     for row, col, value in special_cells(data):
         r, c = row - grid.first_row, col - grid.first_col
         if 0 <= r < len(grid.rows):
             cells = grid.rows[r]
-            if c >= len(cells) and c < grid.width:
-                cells.extend([None] * (c + 1 - len(cells)))
+            if c >= len(cells):
+                width = grid.width if width is None else width  # one walk, when needed
+                if c < width:
+                    cells.extend([None] * (c + 1 - len(cells)))
             if 0 <= c < len(cells):
                 cells[c] = value
+                placed += 1
+    return placed
 
 
 def _may_hide_values(data: bytes) -> bool:

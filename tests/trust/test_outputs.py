@@ -101,3 +101,17 @@ def test_memory_error_is_one_french_line_that_says_what_to_do(tmp_path, monkeypa
     code, out, err = run_main("validate", path)
     assert code == 2 and out == ""
     assert err.count("\n") == 1 and "mémoire insuffisante" in err and "relancez" in err
+
+
+def test_numbers_that_are_not_finite_are_num_errors_naming_their_cells(corpus):
+    """NaN and 1e999 in E4 and F4 (no Excel writes them): each is a cell-error #NUM! on its
+    cell, not an amount."""
+    from motxl.core.checks import validate
+    from motxl.workbooks.reading import read_programme
+    from tests.trust.corpus import BY_NAME
+
+    report = validate(read_programme(corpus(BY_NAME["nombres-non-finis"])))
+    errors = {f.cell: f.message for f in report.findings if f.rule == "cell-error"}
+    assert set(errors) >= {"E4", "F4"}
+    assert all("#NUM!" in errors[cell] for cell in ("E4", "F4"))
+    assert not any(f.cell in ("E4", "F4") for f in report.findings if f.rule != "cell-error")
