@@ -86,7 +86,8 @@ class Programme:
     __slots__ = ("source", "sheet", "header_row", "columns", "year", "year_source",
                  "label_header", "duplicate_columns", "ignored_columns", "last_row",
                  "last_column", "headings", "_actions", "_build_actions", "rows",
-                 "field_index", "person_variants", "title_cells", "_headings_by_code")
+                 "field_index", "person_variants", "title_cells", "_headings_by_code",
+                 "_action_rows")
 
     def __init__(self, *, sheet: str, header_row: int, columns: dict[str, str], last_row: int,
                  last_column: str, source: str = "", year: int | None = None,
@@ -127,6 +128,7 @@ class Programme:
         #: where the workbook keeps its situation date (DateSituation)
         self.title_cells = title_cells if title_cells is not None else {}
         self._headings_by_code: dict[str, Heading] | None = None
+        self._action_rows: list[SourceRow] | None = None
 
     @property
     def actions(self) -> list[Action]:
@@ -134,6 +136,13 @@ class Programme:
             assert self._build_actions is not None
             self._actions, self._build_actions = self._build_actions(), None
         return self._actions
+
+    @property
+    def action_rows(self) -> list[SourceRow]:
+        """The source rows of the actions, in sheet order (what several checks read)."""
+        if self._action_rows is None:
+            self._action_rows = [source for source in self.rows if source.kind == "action"]
+        return self._action_rows
 
     @property
     def headings_by_code(self) -> dict[str, Heading]:

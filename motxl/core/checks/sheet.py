@@ -40,7 +40,7 @@ def check_year(p: Programme) -> Iterator[Finding]:
 
 
 def check_empty(p: Programme) -> Iterator[Finding]:
-    if any(source.kind == "action" for source in p.rows):
+    if p.action_rows:
         return
     what = "seulement des rubriques" if p.headings else "seulement l'en-tête"
     yield make_finding("programme-empty", p.sheet, p.columns["code"], p.header_row, what=what)

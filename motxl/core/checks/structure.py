@@ -124,7 +124,7 @@ def check_blank_rows(p: Programme) -> Iterator[Finding]:
 def check_duplicates(p: Programme) -> Iterator[Finding]:
     col = p.columns["label"]
     label_at = p.field_index["label"]
-    actions = [source for source in p.rows if source.kind == "action"]
+    actions = p.action_rows
     labels = [label_text(source.values[label_at]) for source in actions]  # as the parser reads
     # the labels' keys in one comprehension (100,000 actions: a third faster than a loop); a
     # label (stripped already) with no doubled space and no white space but the plain space
