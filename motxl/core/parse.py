@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from functools import lru_cache, partial
 from itertools import chain, repeat
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from pathlib import PurePath
 from typing import Any, Iterable, Iterator
 
@@ -22,6 +22,7 @@ _FOLDED_STATUSES = {fold(s): s for s in STATUSES}
 _FOLDED_FUNDINGS = {fold(f): f for f in FUNDINGS}
 _AXIS_TAGS = {"[SOCLE]": "Socle", "[SUR-MESURE]": "Sur-mesure"}
 _ERROR_TYPES = frozenset({CellError, Uncomputed})
+_VALUES = attrgetter("values")
 #: Builds a NamedTuple record from all its values in one C call, without the generated
 #: ``__new__``'s argument matching: the parser makes two records a row. The values must come
 #: in the record's field order (tests/core/test_parse_fields.py).
@@ -133,12 +134,6 @@ def parse_programme(grid: Grid, *, year: int | None = None) -> Programme:
     # so the order matters), then the actions' fields are read a column at a time.
     headings: dict[str, Heading] = {}
     source_rows: list[SourceRow] = []
-    # the action rows' number, code, label and cells (four lists: less memory than a tuple
-    # a row)
-    action_numbers: list[int] = []
-    action_codes: list[str] = []
-    action_labels: list[str] = []
-    action_cells: list[tuple[Any, ...]] = []
     last_heading: str | None = None
     # Excel errors are rare: the reader says whether there are any, else one C-level pass over
     # every cell does
@@ -163,8 +158,8 @@ def parse_programme(grid: Grid, *, year: int | None = None) -> Programme:
         if code is None:
             source_rows.append(_new(SourceRow, (row, "unplaced", cells, None, errors)))
             continue
-        label = label_text(cells[label_at])
         if code not in headings:
+            label = label_text(cells[label_at])
             heading = Heading(code=code, level=codes.level(code), label=label, row=row,
                               funding=axis_funding(label) if codes.level(code) == 1 else None)
             headings[code] = heading
@@ -176,20 +171,18 @@ def parse_programme(grid: Grid, *, year: int | None = None) -> Programme:
             source_rows.append(_new(SourceRow, (row, "unplaced", cells, code, errors)))
             continue
         source_rows.append(_new(SourceRow, (row, "action", cells, code, errors)))
-        action_numbers.append(row)
-        action_codes.append(code)
-        action_labels.append(label)
-        action_cells.append(cells)
 
     # People now (Validate reports their spellings), the actions when first read (Validate
     # reads none: Programme.actions)
+    actions = [source for source in source_rows if source.kind == "action"]
     person_at = field_index.get("person")
-    persons: list[str | None] = (list(map(_cell_text, map(itemgetter(person_at), action_cells)))
-               if person_at is not None else [None] * len(action_numbers))
-    persons, person_variants = _merge_person_spellings(action_numbers, persons)
-    build_actions = partial(_actions, (action_numbers, action_codes, action_labels, action_cells,
-                                       persons),
-                            [field_index.get(name) for name in _ACTION_FIELDS], headings)
+    persons: list[str | None] = (
+        list(map(_cell_text, map(itemgetter(person_at), map(_VALUES, actions))))
+        if person_at is not None else [None] * len(actions))
+    persons, person_variants = _merge_person_spellings([a.row for a in actions], persons)
+    build_actions = partial(_actions, actions, persons,
+                            [field_index.get(name) for name in ("label", *_ACTION_FIELDS)],
+                            headings)
     return Programme(
         source=grid.source, sheet=grid.sheet, header_row=header.row,
         columns={name: column_letter(col) for name, col in columns.items()},
@@ -239,23 +232,25 @@ def _merge_person_spellings(rows: list[int], persons: list[str | None]
             for person in persons], variants
 
 
-def _actions(action_rows: tuple[list[int], list[str], list[str], list[tuple[Any, ...]],
-                              list[str | None]],
+def _actions(sources: list[SourceRow], persons: list[str | None],
              positions: list[int | None], headings: dict[str, Heading]) -> list[Action]:
-    """The actions, built a field at a time over all their rows: C-level passes where the
-    values repeat (codes, statuses, fundings, dates), one comprehension elsewhere.
-    ``action_rows`` are their row numbers, codes, labels, cells and people (read already);
-    ``positions`` gives the place of each of _ACTION_FIELDS in a row's cells (None: no such
-    column)."""
-    rows, codes_, labels, cells, persons = action_rows
-    if not rows:
+    """The actions of the source rows ``sources``, with their people (read already), built a
+    field at a time over all their rows: C-level passes where the values repeat (codes,
+    statuses, fundings, dates), one comprehension elsewhere. ``positions`` gives the place of
+    the label and of each of _ACTION_FIELDS in a row's cells (None: no such column)."""
+    if not sources:
         return []
+    rows = [source.row for source in sources]
+    codes_ = [source.code for source in sources]
+    cells = list(map(_VALUES, sources))
 
     def column(at: int | None) -> Iterator[Any]:
         """A field's cells, one action after the other (None for a missing column)."""
         return map(itemgetter(at), cells) if at is not None else repeat(None, len(rows))
 
-    _, funding_cells, status_cells, deadlines, comments, *amount_cells = map(column, positions)
+    label_cells, _, funding_cells, status_cells, deadlines, comments, *amount_cells = map(
+        column, positions)
+    labels = list(map(label_text, label_cells))
     axes, objectives, sub_objectives = zip(*map(_code_parts, codes_))
     statuses = list(map(canonical_status, status_cells))
     # Every field, in Action's order, each record made in one C call.
