@@ -65,6 +65,15 @@ def read_code(value: Any) -> CodeReading:
     return CodeReading(text, ".".join(str(int(p)) for p in parts), trailing, numeric, respelt)
 
 
+@lru_cache(maxsize=8192, typed=True)
+def well_typed(value: Any) -> bool:
+    """Whether a code cell holds a code as it should be typed: text read as is (no trailing
+    dot, no respelling), not a number."""
+    reading = read_code(value)
+    return reading.code is not None and not (reading.trailing_dot or reading.respelt
+                                             or reading.numeric)
+
+
 def level(code: str) -> int:
     return code.count(".") + 1
 

@@ -22,16 +22,15 @@ def check_code_cells(p: Programme) -> Iterator[Finding]:
     col = _code_column(p)
     code_at, label_at = p.field_index["code"], p.field_index["label"]
     numeric: list[tuple[int, str]] = []
-    for source in p.rows:
-        if source.kind == "blank":
-            continue
+    # the rows whose code cell may deserve a finding, in one comprehension: a well-typed code
+    # (the common case, its verdict cached) is passed over
+    odd = [source for source in p.rows
+           if source.kind != "blank" and not codes.well_typed(source.values[code_at])]
+    for source in odd:
         value = source.values[code_at]
         if isinstance(value, CellError):
             continue  # reported as cell-error
         reading = codes.read_code(value)
-        if reading.code is not None and not (reading.trailing_dot or reading.respelt
-                                             or reading.numeric):
-            continue  # a well-typed code: the common case, said first
         if reading.invalid:
             yield make_finding("code-format", p.sheet, col, source.row, code=reading.text)
         elif reading.text is None:

@@ -36,21 +36,19 @@ def _is_number(value: Any) -> bool:
 
 def check_amounts(p: Programme) -> Iterator[Finding]:
     """amount-on-heading and amount-invalid."""
-    fields = [(name, p.field_index[name]) for name in AMOUNT_FIELDS if name in p.field_index]
-    for source in p.rows:
-        if source.kind == "blank":
+    for name in AMOUNT_FIELDS:
+        if name not in p.field_index:
             continue
-        for name, at in fields:
+        at, col = p.field_index[name], p.columns[name]
+        # the rows that may deserve a finding, in one comprehension: the common cell, empty or
+        # a number within range on an action row, is passed over
+        odd = [source for source in p.rows if (value := source.values[at]) is not None
+               and not ((value.__class__ is float or value.__class__ is int)
+                        and source.kind == "action" and 0 <= value <= MAX_AMOUNT)]
+        for source in odd:
             value = source.values[at]
-            if value is None:
-                continue
-            kind = value.__class__
-            if (kind is float or kind is int) and source.kind == "action" \
-                    and 0 <= value <= MAX_AMOUNT:
-                continue  # the common case, said in one test
             if isinstance(value, CellError):
                 continue
-            col = p.columns[name]
             if source.kind == "heading":
                 yield make_finding("amount-on-heading", p.sheet, col, source.row,
                                    code=source.code, column_name=HEADER_TEXT[name],
@@ -79,11 +77,12 @@ def check_choices(p: Programme) -> Iterator[Finding]:
         if name not in p.columns:
             continue
         at = p.field_index[name]
-        for source in p.rows:
+        # the unknown values, in one comprehension (the canonical forms are cached)
+        odd = [source for source in p.rows
+               if (value := source.values[at]) is not None and canonical(value) is None]
+        for source in odd:
             value = source.values[at]
-            if value is None or isinstance(value, CellError) or source.kind == "blank":
-                continue
-            if canonical(value) is None:
+            if not isinstance(value, CellError) and source.kind != "blank":
                 yield make_finding(rule, p.sheet, p.columns[name], source.row,
                                    value=_shown(value), choices=_choices(names))
 
@@ -137,11 +136,14 @@ def check_overspent(p: Programme) -> Iterator[Finding]:
 def check_deadlines(p: Programme) -> Iterator[Finding]:
     if "deadline" not in p.columns:
         return
-    col = p.columns["deadline"]
-    at = p.field_index["deadline"]
-    for source in p.rows:
+    col, at, year = p.columns["deadline"], p.field_index["deadline"], p.year
+    # the actions whose deadline may deserve a finding, in one comprehension: the common one,
+    # a date of the programme's year, is passed over
+    odd = [source for source in p.action_rows if (value := source.values[at]) is not None
+           and not (value.__class__ is dt.date and (year is None or value.year == year))]
+    for source in odd:
         value = source.values[at]
-        if source.kind != "action" or value is None or isinstance(value, CellError):
+        if isinstance(value, CellError):
             continue
         if not isinstance(value, dt.date):
             yield make_finding("deadline-invalid", p.sheet, col, source.row, value=_shown(value),
