@@ -18,7 +18,6 @@ def register(commands: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from motxl.core.checks import validate
     from motxl.faces.ending import keep_until_exit
-    from motxl.faces.text_output import print_report
     from motxl.workbooks.reading import read_programme
 
     from motxl.workbooks.situation_cell import check_as_of
@@ -32,5 +31,7 @@ def run(args: argparse.Namespace) -> int:
 
         print(dumps("validate", report.to_json_dict()))
     else:
+        from motxl.faces.text_output import print_report
+
         print_report(report)
     return report.exit_code
