@@ -6,7 +6,7 @@ from motxl.core.findings import RULES, SEVERITY_FR, ValidationReport
 from motxl.core.situation import Situation
 from motxl.presentation.builder import TabBuilder
 from motxl.presentation.names import CONTROLES
-from motxl.presentation.spec import Area, Link, PrintSetup, TabSpec
+from motxl.presentation.spec import MAX_LINKS, Area, Link, PrintSetup, TabSpec
 from motxl.presentation.synthese import situation_line
 
 #: The French title comes first; the rule id, kept for filtering, is the narrow last column.
@@ -37,13 +37,20 @@ def controles_tab(report: ValidationReport, *, situation: Situation, source_name
         area = None
     else:
         area = b.table(HEADER, rows)
-        b.column_styles(area, {1: "text", CELL_COL: "link", 3: "text", 4: "note"})
+        styles = {1: "text", CELL_COL: "link", 3: "text", 4: "note"}
+        linked = report.findings[:MAX_LINKS]  # Excel's limit a sheet
+        if len(linked) == len(report.findings):
+            b.column_styles(area, styles)
+        else:  # the cells beyond the limit show the same text, without a link
+            b.column_styles(area, {k: v for k, v in styles.items() if k != CELL_COL})
+            col = area.first_col + CELL_COL
+            b.style(Area(area.first_row + 1, col, area.first_row + len(linked), col), "link")
         start = area.first_row + 1
         for severity in ("error", "warning", "info"):  # findings are sorted by severity
             indexes = [i for i, f in enumerate(report.findings) if f.severity == severity]
             if indexes:
                 b.style(Area(start + indexes[0], 0, start + indexes[-1], 0), severity)
-        for i, finding in enumerate(report.findings):
+        for i, finding in enumerate(linked):
             spec.links.append(Link(start + i, CELL_COL, finding.cell, finding.sheet,
                                    finding.cell))
         spec.freeze = (area.first_row + 1, 0)

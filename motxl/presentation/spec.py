@@ -115,6 +115,11 @@ class StyleRange:
     style: str  # a key of STYLES
 
 
+#: Hyperlinks Excel keeps on one worksheet (its documented limit is 65,530): a tab with more
+#: rows links the first ones only, the others show the same text without a link.
+MAX_LINKS = 65_530
+
+
 @dataclass(frozen=True)
 class Link:
     """An internal hyperlink: the cell shows ``text`` and jumps to ``sheet``!``cell``."""

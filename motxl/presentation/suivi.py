@@ -15,7 +15,8 @@ from motxl.core.text import without_funding_tag
 from motxl.presentation.builder import TabBuilder
 from motxl.presentation.names import SUIVI
 from motxl.presentation.palette import STATE_TONES, NEUTRAL, tone_name
-from motxl.presentation.spec import (Area, ConditionalFormat, Link, PrintSetup, Table, TabSpec)
+from motxl.presentation.spec import (MAX_LINKS, Area, ConditionalFormat, Link, PrintSetup, Table,
+                                     TabSpec)
 from motxl.presentation.synthese import page_header, situation_line
 
 FLAG_HEADERS = ["En retard", "Échéance proche", "En attente", "Dépassement", "Non démarrée"]
@@ -65,12 +66,14 @@ def suivi_tab(programme: Programme, *, situation: Situation, source_name: str,
     spec.print_setup = PrintSetup(repeat_rows=(area.first_row, area.first_row),
                                   header=page_header(situation))
     line_col = HEADER.index("Ligne")
-    for i, action in enumerate(programme.actions if links else ()):
+    linked = programme.actions[:MAX_LINKS] if links else []  # Excel's limit a sheet
+    for i, action in enumerate(linked):
         row = area.first_row + 1 + i
         spec.links.append(Link(row, line_col, str(action.row), programme.sheet,
                                f"A{action.row}"))
-    if links and programme.actions:
-        b.style(Area(area.first_row + 1, line_col, area.last_row, line_col), "link")
+    if linked:
+        b.style(Area(area.first_row + 1, line_col, area.first_row + len(linked), line_col),
+                "link")
     if programme.actions:
         spec.tables.append(Table(area, "Suivi_actions"))
         data = Area(area.first_row + 1, 0, area.last_row, area.last_col)

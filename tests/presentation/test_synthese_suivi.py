@@ -173,3 +173,26 @@ def test_one_palette_for_states_statuses_and_conditional_formats(make_programme)
 def test_suivi_labels_without_funding_tags(make_programme):
     _, _, (_, suivi, _) = tabs(make_programme, [["1", "[SUR-MESURE] AXE"], ["1", "Une action"]])
     assert not any("[SUR-MESURE]" in str(v) for b in suivi.blocks for r in b.values for v in r)
+
+
+def test_tabs_link_no_more_rows_than_excel_keeps_on_a_sheet(make_programme, monkeypatch,
+                                                            tmp_path):
+    """Excel keeps 65,530 hyperlinks a worksheet: beyond, Suivi and Contrôles show the same
+    text without a link (XlsxWriter would warn once a cell). Checked with a limit of 2."""
+    from motxl.presentation import controles, suivi
+
+    monkeypatch.setattr(suivi, "MAX_LINKS", 2)
+    monkeypatch.setattr(controles, "MAX_LINKS", 2)
+    programme, _, (_, suivi_spec, controles_spec) = tabs(make_programme)
+    assert len(programme.actions) == 5 and len(suivi_spec.links) == 2
+    header, rows = table_rows(suivi_spec, "Axe", "Objectif")
+    line = header.index("Ligne")
+    assert [row[line] for row in rows] == [a.row for a in programme.actions]  # all shown
+    assert len(controles_spec.links) == 2
+    path = tmp_path / "tabs.xlsx"
+    render_workbook(path, [suivi_spec, controles_spec])
+    book = openpyxl.load_workbook(path)
+    for name in ("Suivi", "Contrôles"):
+        sheet = book[name]
+        linked = [c for r in sheet.iter_rows() for c in r if c.hyperlink is not None]
+        assert len(linked) == 2
