@@ -99,7 +99,8 @@ class Programme:
                  field_index: dict[str, int] | None = None,
                  person_variants: dict[str, dict[str, list[int]]] | None = None,
                  title_cells: dict[tuple[int, int], Any] | None = None,
-                 build_actions: Callable[[], list[Action]] | None = None) -> None:
+                 build_actions: Callable[[], list[Action]] | None = None,
+                 action_rows: list[SourceRow] | None = None) -> None:
         self.source = source
         self.sheet = sheet
         self.header_row = header_row
@@ -128,7 +129,8 @@ class Programme:
         #: where the workbook keeps its situation date (DateSituation)
         self.title_cells = title_cells if title_cells is not None else {}
         self._headings_by_code: dict[str, Heading] | None = None
-        self._action_rows: list[SourceRow] | None = None
+        #: the parser's list of the actions' source rows (else derived from ``rows``)
+        self._action_rows = action_rows
 
     @property
     def actions(self) -> list[Action]:

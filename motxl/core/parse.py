@@ -191,7 +191,7 @@ def parse_programme(grid: Grid, *, year: int | None = None) -> Programme:
         last_row=first_data + len(data_rows) - 1, last_column=column_letter(last_col),
         headings=list(headings.values()), build_actions=build_actions, rows=source_rows,
         field_index=field_index, person_variants=person_variants,
-        title_cells=title_cells,
+        title_cells=title_cells, action_rows=actions,
     )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from operator import attrgetter, itemgetter
+from operator import itemgetter
 from typing import Any, Iterator
 
 from motxl.core.findings import Finding, make_finding
@@ -12,7 +12,6 @@ from motxl.core.headers import HEADER_TEXT
 from motxl.core.model import AMOUNT_FIELDS, FUNDINGS, STATUSES, Programme
 from motxl.core.parse import MAX_AMOUNT, amounts, canonical_funding, canonical_status
 
-_VALUES = attrgetter("values")
 _OVERSPENT_PAIRS = (("days_actual", "days_planned"), ("spent_actual", "budget_planned"))
 
 
@@ -111,14 +110,12 @@ def check_cell_errors(p: Programme) -> Iterator[Finding]:
 def check_overspent(p: Programme) -> Iterator[Finding]:
     """overspent: days or money spent beyond the plan, on the actions' amounts as the parser
     reads them (an empty plan counts as 0)."""
-    actions = p.action_rows
-    rows = [source.row for source in actions]
+    rows = [source.row for source in p.action_rows]
+    cells = [source.values for source in p.action_rows]
 
     def read(field: str) -> list[float | None]:
         at = p.field_index.get(field)
-        if at is None:
-            return [None] * len(rows)
-        return amounts(map(itemgetter(at), map(_VALUES, actions)))
+        return amounts(map(itemgetter(at), cells)) if at is not None else [None] * len(rows)
 
     over = []
     for pair, (actual_name, planned_name) in enumerate(_OVERSPENT_PAIRS):
