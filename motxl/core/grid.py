@@ -55,7 +55,7 @@ class Grid:
     """Cell values of one sheet; ``rows[0][0]`` is the cell at (first_row, first_col), 1-based.
 
     Empty cells are ``None``; Excel errors are ``CellError``. ``has_errors`` says whether any
-    cell is a ``CellError``, when the reader knows (None: look at every cell to know).
+    cell is a ``CellError``, when the reader knows (None: the parser looks at every row).
     """
 
     __slots__ = ("sheet", "rows", "first_row", "first_col", "source", "has_errors")

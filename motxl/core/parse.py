@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from functools import lru_cache, partial
-from itertools import chain, repeat
+from itertools import repeat
 from operator import attrgetter, itemgetter
 from pathlib import PurePath
 from typing import Any, Iterable, Iterator
@@ -135,10 +135,8 @@ def parse_programme(grid: Grid, *, year: int | None = None) -> Programme:
     headings: dict[str, Heading] = {}
     source_rows: list[SourceRow] = []
     last_heading: str | None = None
-    # Excel errors are rare: the reader says whether there are any, else one C-level pass over
-    # every cell does
-    has_errors = grid.has_errors if grid.has_errors is not None else \
-        not _ERROR_TYPES.isdisjoint(map(type, chain.from_iterable(data_rows)))
+    # Excel errors are rare: rows are looked at for them unless the reader says there are none
+    maybe_errors = grid.has_errors is not False
     read_code = codes.read_code
 
     for index, values in enumerate(data_rows):
@@ -150,7 +148,7 @@ def parse_programme(grid: Grid, *, year: int | None = None) -> Programme:
             source_rows.append(_new(SourceRow, (row, "blank", cells, None, None)))
             continue
         errors = None
-        if has_errors and not _ERROR_TYPES.isdisjoint(map(type, values)):
+        if maybe_errors and not _ERROR_TYPES.isdisjoint(map(type, values)):
             errors = {column_letter(grid.first_col + c): v
                       for c, v in enumerate(values) if isinstance(v, CellError)}
         reading = read_code(cells[code_at])
