@@ -17,6 +17,7 @@ import functools
 import io
 import math
 import re
+import threading
 import zipfile
 from pathlib import Path
 from typing import Iterator
@@ -76,8 +77,14 @@ def read_grid(path: Path, sheet: str = DEFAULT_SHEET) -> Grid:
         else:
             data, extent = _sheet_xml(path, name), None
         _check_extent(path, name, data, extent)
-        calamine_sheet = workbook.get_sheet_by_name(name)
-        rows, full_width, not_finite = _read_rows(calamine_sheet)
+        # calamine parses the sheet without the GIL: meanwhile this thread reads in the XML
+        # what calamine does not say (error cells, formulas without result) and whether any
+        # number may not be finite (else the rows are not tested a cell at a time)
+        parsing = _Parsing(workbook, name)
+        specials = list(special_cells(data)) if data is not None else []
+        finite = data is not None and not may_not_be_finite(data)
+        calamine_sheet = parsing.result()
+        rows, full_width, not_finite = _read_rows(calamine_sheet, finite)
         end_row, end_col = calamine_sheet.end or (0, 0)
     except (MotxlError, KeyboardInterrupt, SystemExit, MemoryError):
         raise
@@ -88,8 +95,32 @@ def read_grid(path: Path, sheet: str = DEFAULT_SHEET) -> Grid:
     grid = Grid(sheet=name, rows=rows, first_row=first_row, first_col=first_col,
                 source=str(path))
     # calamine gives no error value: the grid has some only where #NUM! or the XML put them
-    grid.has_errors = _overlay_errors(grid, data) > 0 or not_finite
+    grid.has_errors = _overlay_errors(grid, specials) > 0 or not_finite
     return grid
+
+
+class _Parsing:
+    """python-calamine's ``get_sheet_by_name`` run in a thread (it releases the GIL while it
+    parses); ``result`` gives the sheet, or raises what calamine raised (its Rust panics too)."""
+
+    def __init__(self, workbook, name: str) -> None:
+        self.sheet = None
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._parse, args=(workbook, name), daemon=True,
+                                       name="motxl-calamine")
+        self.thread.start()
+
+    def _parse(self, workbook, name: str) -> None:
+        try:
+            self.sheet = workbook.get_sheet_by_name(name)
+        except BaseException as exc:  # noqa: BLE001 - handed to the reader by result()
+            self.error = exc
+
+    def result(self):
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+        return self.sheet
 
 
 def block_origin(end: tuple[int, int], rows: int, width: int) -> tuple[int, int]:
@@ -120,9 +151,10 @@ def _match_sheet(path: Path, names: list[str], wanted: str) -> str:
                      "indiquez la bonne avec --sheet.")
 
 
-def _read_rows(sheet) -> tuple[list[list], int, bool]:
+def _read_rows(sheet, finite: bool = False) -> tuple[list[list], int, bool]:
     """All rows, cut to the programme's columns once the header is known (wide sheets); the
-    width of calamine's block; whether a number that is not finite became #NUM!."""
+    width of calamine's block; whether a number that is not finite became #NUM!. With
+    ``finite`` (the XML says every number is), cells are not tested one by one."""
     not_finite: list[float] = []
     rows: list[list] = []
     width: int | None = None
@@ -141,8 +173,24 @@ def _read_rows(sheet) -> tuple[list[list], int, bool]:
             cut = raw if len(raw) <= width else raw[:width]
             # an empty row costs one C-level count, not one Python test a cell: a stray note
             # in Z100000 gives 100,000 of them
-            rows.append([] if cut.count("") == len(cut) else _cells(cut, not_finite))
+            empty = cut.count("")
+            if empty == len(cut):
+                rows.append([])
+            elif finite:
+                rows.append(_emptied(cut, empty) if empty else cut)
+            else:
+                rows.append(_cells(cut, not_finite))
     return rows, full_width, bool(not_finite)
+
+
+def _emptied(cells: list, empty: int) -> list:
+    """``cells`` (calamine's own list) with its ``empty`` empty strings made None, in place:
+    a few C-level searches, not a test a cell."""
+    at = -1
+    for _ in range(empty):
+        at = cells.index("", at + 1)
+        cells[at] = None
+    return cells
 
 
 def _cells(raw: list, not_finite: list[float]) -> list:
@@ -351,14 +399,12 @@ def _check_extent(path: Path, sheet: str, data: bytes | None,
             "inutilisées (Ctrl+Fin montre la dernière cellule), enregistrez, puis relancez.")
 
 
-def _overlay_errors(grid: Grid, data: bytes | None) -> int:
+def _overlay_errors(grid: Grid, specials: list[tuple[int, int, CellError]]) -> int:
     """Put Excel error values (#REF!...) and formulas saved without a result back into the grid,
     as CellError and Uncomputed (python-calamine reads both as empty cells); how many."""
     placed = 0
-    if data is None:
-        return placed
     width = None
-    for row, col, value in special_cells(data):
+    for row, col, value in specials:
         r, c = row - grid.first_row, col - grid.first_col
         if 0 <= r < len(grid.rows):
             cells = grid.rows[r]
@@ -386,6 +432,26 @@ def _may_hide_values(data: bytes) -> bool:
         return True
     return data.find(b"e", low, high) >= 0 and (data.find(b'"e"', low, high) >= 0
                                                 or data.find(b"'e'", low, high) >= 0)
+
+
+#: A value element that is not a plain decimal python-calamine reads as a finite float: at most
+#: 200 digits before the point and a two-digit exponent (below 1e300). Anything else (``NaN``,
+#: ``inf``, ``1e999``, 400 digits, a character reference, attributes) may be a number that is
+#: not finite, or is no number at all (text results, errors): then cells are tested one by one.
+_UNUSUAL_VALUE = re.compile(
+    rb"<v(?!>-?[0-9]{1,200}(?:\.[0-9]{0,300})?(?:[eE][-+]?[0-9]{1,2})?</v>)")
+_PREFIXED_VALUE = re.compile(rb":v[\s/>]")
+
+
+def may_not_be_finite(data: bytes) -> bool:
+    """Whether python-calamine may read a number that is not finite from this sheet XML (a
+    superset: when it says no, every number is finite). Its value elements must be written
+    ``<v>`` without a prefix, in an encoding where ``<v`` is those bytes (not UTF-16)."""
+    if b"\x00" in data[:4096]:
+        return True
+    if data.find(b":v") >= 0 and _PREFIXED_VALUE.search(data) is not None:
+        return True
+    return _UNUSUAL_VALUE.search(data) is not None
 
 
 def special_cells(data: bytes) -> Iterator[tuple[int, int, CellError]]:

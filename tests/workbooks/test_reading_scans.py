@@ -6,13 +6,16 @@ Both are supersets of what they stand for: when they say "nothing here", nothing
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from motxl.core.grid import CellError, Uncomputed, column_index, column_letter
-from motxl.workbooks.reading import (MAX_CELLS, _extent, _may_hide_values, read_grid,
-                                     special_cells)
+from motxl.workbooks.reading import (MAX_CELLS, _extent, _may_hide_values, may_not_be_finite,
+                                     read_grid, special_cells)
 from tests.conftest import HEADER
 
 
@@ -119,3 +122,80 @@ def test_the_bundled_workbook_is_not_parsed_twice():
     data = package.read(part)
     assert b"<formula1>" in data  # what made it parse before
     assert not _may_hide_values(data)
+
+
+# Texts python-calamine 0.9 reads as a float that is not finite (probed on real files), and
+# texts it reads as plain finite numbers.
+NOT_FINITE = ["nan", "NaN", "-nan", "+nan", "inf", "-inf", "INF", "iNf", "Infinity",
+              "-Infinity", "1e999", "1E400", "1e+309", "1e0400", "1.7976931348623159e308",
+              "9" * 400, "0." + "0" * 400 + "1e999"]
+FINITE = ["0", "-0", "12", "1.5", "-3.25", "1.5E-3", "1.0000000000000001E-2", "38913.36",
+          "1e99", "9" * 200]
+
+
+@pytest.mark.parametrize("text", NOT_FINITE)
+def test_a_value_that_may_not_be_finite_is_seen(text):
+    for cell in (f'<c r="E4"><v>{text}</v></c>', f'<c r="E4" t="n"><v>{text}</v></c>'):
+        assert may_not_be_finite(_sheet(f'<row r="4">{cell}</row>'))
+
+
+def test_plain_numbers_let_the_rows_go_untested():
+    cells = "".join(f'<c r="{column_letter(n + 1)}4"><v>{text}</v></c>'
+                    for n, text in enumerate(FINITE))
+    shared = '<c r="A5" t="s"><v>3</v></c><c r="B5" t="b"><v>1</v></c>'
+    assert not may_not_be_finite(_sheet(f'<row r="4">{cells}</row><row r="5">{shared}</row>'))
+
+
+@pytest.mark.parametrize("cell", [
+    '<c r="E4"><v>&#110;an</v></c>',  # a character reference: NaN once unescaped
+    '<c r="E4"><v><![CDATA[inf]]></v></c>',
+    '<c r="E4"><v xml:space="preserve">1</v></c>',
+    '<c r="E4"><x:v xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main">inf'
+    '</x:v></c>',
+])
+def test_values_written_another_way_are_tested_one_by_one(cell):
+    assert may_not_be_finite(_sheet(f'<row r="4">{cell}</row>'))
+
+
+def test_a_sheet_in_utf16_is_tested_one_by_one():
+    data = _sheet('<row r="4"><c r="E4"><v>inf</v></c></row>').decode().encode("utf-16")
+    assert may_not_be_finite(data)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="0123456789.eE+-naifty", min_size=1, max_size=12)
+       | st.floats().map(repr) | st.floats().map(str).map(str.upper))
+def test_no_text_that_reads_as_a_number_not_finite_goes_unseen(text):
+    """Whatever the text of a value, if Python's float() (which accepts at least what
+    calamine's Rust parser does for these characters) makes it NaN or infinite, the scan
+    says so."""
+    try:
+        number = float(text)
+    except ValueError:
+        return
+    if not math.isfinite(number):
+        assert may_not_be_finite(_sheet(f'<row r="4"><c r="E4"><v>{text}</v></c></row>'))
+
+
+def test_calamine_reads_every_finite_sample_as_a_finite_float(tmp_path: Path):
+    """The other side, on a real file: what the scan lets through, calamine reads finite."""
+    import python_calamine
+
+    from tests.trust import builders as b
+
+    refs = [f"{letter}{row}" for row in (4, 5, 8) for letter in "EFGH"][:len(FINITE)]
+
+    def change(xml: bytes) -> bytes:
+        for ref, text in zip(refs, FINITE):
+            xml = b.set_cell(xml, ref, f'<c r="{ref}"><v>{text}</v></c>'.encode())
+        assert not may_not_be_finite(xml)
+        return xml
+
+    path = tmp_path / "finis.xlsx"
+    path.write_bytes(b.rezip(b.good_bytes(tmp_path), {b.SHEET: change}))
+    sheet = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_name(
+        "Programme")
+    rows = list(sheet.iter_rows())
+    read = [rows[int(ref[1:]) - 1][column_index(ref[0]) - 1] for ref in refs]
+    assert read == [float(text) for text in FINITE]
+    assert all(isinstance(v, float) and math.isfinite(v) for v in read)
