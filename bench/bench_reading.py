@@ -7,7 +7,8 @@ Z100000, and a programme of --actions actions. For each, in the same run, on the
   calamine   a process that imports python_calamine and reads every row of the sheet
   validate   a process running `motxl validate FILE --format json`
 The two run in turn, --repeat times each, so that a busy machine slows both alike; wall time
-is the median, peak memory (max RSS) is read by the parent from os.wait4 on the finished child.
+is the median, with the ratio of the medians and the median of each repeat's ratio (paired);
+peak memory (max RSS) is read by the parent from os.wait4 on the finished child.
 Children run as users' Python does, with bytecode caches (bench/children.py). Goals: stray cell validate <= 1 s; 100,000 actions
 validate <= 3 s and <= 200 MB.
 """
@@ -41,15 +42,14 @@ def run_once(cmd: list[str]) -> tuple[float, float]:
     return seconds, usage.ru_maxrss / 1024
 
 
-def run(commands: list[list[str]], repeat: int) -> list[tuple[float, float]]:
-    """(median seconds, largest peak MB) of each command, the commands run in turn."""
+def run(commands: list[list[str]], repeat: int) -> list[list[tuple[float, float]]]:
+    """(seconds, peak MB) of each run of each command, the commands run in turn."""
     warm_up(*commands)
     results: list[list[tuple[float, float]]] = [[] for _ in commands]
     for _ in range(repeat):
         for index, cmd in enumerate(commands):
             results[index].append(run_once(cmd))
-    return [(statistics.median(t for t, _ in runs), max(m for _, m in runs))
-            for runs in results]
+    return results
 
 
 def build(folder: Path, actions: int, write: bool = True) -> dict[str, Path]:
@@ -82,15 +82,19 @@ def main() -> None:
         subprocess.run([sys.executable, __file__, "--build", tmp, "--actions", str(args.actions)],
                        check=True)
         files = build(Path(tmp), args.actions, write=False)
-        print(f"{'file':<22} {'calamine':>10} {'validate':>10} {'ratio':>7} {'peak MB':>9} "
-              f"{'calamine MB':>12}")
+        print(f"{'file':<22} {'calamine':>10} {'validate':>10} {'ratio':>7} {'paired':>7} "
+              f"{'peak MB':>9} {'calamine MB':>12}")
         for name, path in files.items():
-            (raw, raw_mb), (val, val_mb) = run(
+            raws, vals = run(
                 [[sys.executable, "-c", CALAMINE.format(path=path)],
                  [sys.executable, "-m", "motxl", "validate", str(path), "--format", "json"]],
                 args.repeat)
-            print(f"{name:<22} {raw:9.2f}s {val:9.2f}s {val / raw:7.2f} {val_mb:9.0f} "
-                  f"{raw_mb:12.0f}")
+            raw, val = (statistics.median(t for t, _ in runs) for runs in (raws, vals))
+            # the median of each repeat's ratio: the two runs of a repeat follow each other,
+            # so a minute when the machine runs slowly slows both
+            paired = statistics.median(v / r for (r, _), (v, _) in zip(raws, vals))
+            print(f"{name:<22} {raw:9.2f}s {val:9.2f}s {val / raw:7.2f} {paired:7.2f} "
+                  f"{max(m for _, m in vals):9.0f} {max(m for _, m in raws):12.0f}")
 
 
 if __name__ == "__main__":
