@@ -15,7 +15,6 @@ from __future__ import annotations
 import codecs
 import os
 import struct
-import threading
 import zipfile
 import zlib
 from contextlib import contextmanager
@@ -23,6 +22,7 @@ from pathlib import Path
 from typing import Iterator
 
 from motxl.errors import MotxlError
+from motxl.workbooks.background import InThread
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -57,28 +57,17 @@ class WorkbookCheck:
 
     def __init__(self, path: Path, key: tuple, members: list[zipfile.ZipInfo] | None) -> None:
         self.path, self.key = path, key
-        self.error: BaseException | None = None
-        self.thread: threading.Thread | None = None
-        if members:
-            self.thread = threading.Thread(target=self._inflate, args=(members,), daemon=True,
-                                           name="motxl-preflight")
-            self.thread.start()
+        self.inflating = InThread("motxl-preflight", self._inflate, members) if members else None
 
     def _inflate(self, members: list[zipfile.ZipInfo]) -> None:
-        try:
-            with _archive_errors(self.path.name), open(self.path, "rb") as raw:
-                for member in members:  # the sizes found: every part inflated, bounded
-                    _check_member(self.path.name, raw, member)
-        except BaseException as exc:  # noqa: BLE001 - handed to the caller by wait()
-            self.error = exc
+        with _archive_errors(self.path.name), open(self.path, "rb") as raw:
+            for member in members:  # the sizes found: every part inflated, bounded
+                _check_member(self.path.name, raw, member)
 
     def wait(self) -> None:
         """Raise the first refusal (MotxlError) of the file's checks, once they are all done."""
-        if self.thread is not None:
-            self.thread.join()
-            self.thread = None
-        if self.error is not None:
-            raise self.error
+        if self.inflating is not None:
+            self.inflating.result()  # a refusal is raised again at each call
         _remember_checked(self.key)
         if self.path.suffix.lower() not in SUFFIXES:
             raise MotxlError(f"{self.path.name} n'a pas l'extension .xlsx ou .xlsm : "

@@ -17,7 +17,6 @@ import functools
 import io
 import math
 import re
-import threading
 import zipfile
 from pathlib import Path
 from typing import Iterator
@@ -31,6 +30,7 @@ from motxl.core.model import Programme
 from motxl.core.parse import parse_programme
 from motxl.errors import MotxlError
 from motxl.presentation.names import find_tab
+from motxl.workbooks.background import InThread
 from motxl.workbooks.preflight import start_workbook_check
 from motxl.workbooks import opc
 
@@ -80,7 +80,7 @@ def read_grid(path: Path, sheet: str = DEFAULT_SHEET) -> Grid:
         # calamine parses the sheet without the GIL: meanwhile this thread reads in the XML
         # what calamine does not say (error cells, formulas without result) and whether any
         # number may not be finite (else the rows are not tested a cell at a time)
-        parsing = _Parsing(workbook, name)
+        parsing = InThread("motxl-calamine", workbook.get_sheet_by_name, name)
         specials = list(special_cells(data)) if data is not None else []
         finite = data is not None and not may_not_be_finite(data)
         calamine_sheet = parsing.result()
@@ -97,30 +97,6 @@ def read_grid(path: Path, sheet: str = DEFAULT_SHEET) -> Grid:
     # calamine gives no error value: the grid has some only where #NUM! or the XML put them
     grid.has_errors = _overlay_errors(grid, specials) > 0 or not_finite
     return grid
-
-
-class _Parsing:
-    """python-calamine's ``get_sheet_by_name`` run in a thread (it releases the GIL while it
-    parses); ``result`` gives the sheet, or raises what calamine raised (its Rust panics too)."""
-
-    def __init__(self, workbook, name: str) -> None:
-        self.sheet = None
-        self.error: BaseException | None = None
-        self.thread = threading.Thread(target=self._parse, args=(workbook, name), daemon=True,
-                                       name="motxl-calamine")
-        self.thread.start()
-
-    def _parse(self, workbook, name: str) -> None:
-        try:
-            self.sheet = workbook.get_sheet_by_name(name)
-        except BaseException as exc:  # noqa: BLE001 - handed to the reader by result()
-            self.error = exc
-
-    def result(self):
-        self.thread.join()
-        if self.error is not None:
-            raise self.error
-        return self.sheet
 
 
 def block_origin(end: tuple[int, int], rows: int, width: int) -> tuple[int, int]:
