@@ -32,6 +32,7 @@ from motxl.errors import MotxlError
 from motxl.presentation.names import find_tab
 from motxl.workbooks.background import InThread
 from motxl.workbooks.preflight import start_workbook_check
+from motxl.workbooks.values_copy import values_source
 from motxl.workbooks import opc
 
 DEFAULT_SHEET = "Programme"
@@ -69,21 +70,31 @@ def read_grid(path: Path, sheet: str = DEFAULT_SHEET) -> Grid:
     import python_calamine
 
     try:
-        workbook = python_calamine.CalamineWorkbook.from_path(str(path))
-        name = _match_sheet(path, workbook.sheet_names, sheet)
-        data: bytes | None
-        if early is not None and early[0] == name:
-            data, extent = early[1], early[2]
-        else:
-            data, extent = _sheet_xml(path, name), None
-        _check_extent(path, name, data, extent)
-        # calamine parses the sheet without the GIL: meanwhile this thread reads in the XML
-        # what calamine does not say (error cells, formulas without result) and whether any
-        # number may not be finite (else the rows are not tested a cell at a time)
-        parsing = InThread("motxl-calamine", workbook.get_sheet_by_name, name)
-        specials = list(special_cells(data)) if data is not None else []
-        finite = data is not None and not may_not_be_finite(data)
-        calamine_sheet = parsing.result()
+        # a large sheet is read from a copy without its merged cells' second pass; the copy
+        # is made only once the sheet's extent is known to be safe
+        part, xml = (early[1], early[2]) if early and _within_limits(early[3]) else (None, None)
+        with values_source(path, part, xml) as source:
+            workbook = python_calamine.CalamineWorkbook.from_path(str(source))
+            name = _match_sheet(path, workbook.sheet_names, sheet)
+            data: bytes | None
+            if early is not None and early[0] == name:
+                data, extent = early[2], early[3]
+            else:
+                if source != path:  # names read otherwise than the early reading: the file
+                    workbook.close()
+                    workbook = python_calamine.CalamineWorkbook.from_path(str(path))
+                data, extent = _sheet_xml(path, name), None
+            _check_extent(path, name, data, extent)
+            # calamine parses the sheet without the GIL: meanwhile this thread reads in the
+            # XML what calamine does not say (error cells, formulas without result) and
+            # whether any number may not be finite (else the rows are not tested one by one)
+            parsing = InThread("motxl-calamine", workbook.get_sheet_by_name, name)
+            specials = list(special_cells(data)) if data is not None else []
+            finite = data is not None and not may_not_be_finite(data)
+            try:
+                calamine_sheet = parsing.result()
+            finally:
+                workbook.close()  # before its copy, if any, is deleted
         rows, full_width, not_finite = _read_rows(calamine_sheet, finite)
         end_row, end_col = calamine_sheet.end or (0, 0)
     except (MotxlError, KeyboardInterrupt, SystemExit, MemoryError):
@@ -228,8 +239,9 @@ def _check_shared_strings(path: Path) -> None:
         raise _damaged(path, exc) from exc
 
 
-def _early_sheet(path: Path, wanted: str) -> tuple[str, bytes, tuple[int, int, str]] | None:
-    """(name, XML, extent) of the sheet, read while the file's parts are still being checked,
+def _early_sheet(path: Path, wanted: str
+                 ) -> tuple[str, str, bytes, tuple[int, int, str]] | None:
+    """(name, part, XML, extent) of the sheet, read while the file's parts are being checked,
     or None when anything is unusual: then it is read again, the usual way, once the checks
     have said what is wrong with the file (their messages come first)."""
     try:
@@ -239,7 +251,7 @@ def _early_sheet(path: Path, wanted: str) -> tuple[str, bytes, tuple[int, int, s
         if name is None or part is None or part.startswith("xl/chartsheets/"):
             return None
         data = package.get(part)
-        return (name, data, _extent(data)) if data is not None else None
+        return (name, part, data, _extent(data)) if data is not None else None
     except Exception:  # noqa: BLE001 - any doubt: the usual reading decides, and says it
         return None
 
@@ -363,12 +375,17 @@ def check_sheet_extent(path: str | Path, sheet: str) -> None:
     _check_extent(path, sheet, data)
 
 
+def _within_limits(extent: tuple[int, int, str]) -> bool:
+    rows, cols, _ = extent
+    return rows * cols <= MAX_CELLS
+
+
 def _check_extent(path: Path, sheet: str, data: bytes | None,
                   extent: tuple[int, int, str] | None = None) -> None:
     if data is None:
         return
     rows, cols, farthest = extent or _extent(data)
-    if rows * cols > MAX_CELLS:
+    if not _within_limits((rows, cols, farthest)):
         raise MotxlError(
             f"La feuille « {sheet} » de {path.name} a une cellule remplie très loin, en "
             f"{farthest or column_letter(cols) + str(rows)} : supprimez les lignes et colonnes "
