@@ -97,3 +97,16 @@ def test_no_room_for_the_copy_reads_the_file(tmp_path, monkeypatch):
     monkeypatch.setattr(values_copy, "_write_copy", full)
     with values_copy.values_source(path, b.SHEET, sheet) as source:
         assert source == path
+
+
+def test_a_sheet_named_otherwise_than_the_early_reading_is_read_from_the_file(tmp_path,
+                                                                            monkeypatch):
+    """If calamine's sheet names matched another sheet than the early reading's, the copy
+    (which holds only the early one) is left and the file itself is read."""
+    other = [["Code", "Libellé"], ["1", "AUTRE AXE"]]
+    path = b.programme(tmp_path / "p.xlsx", extra_sheets={"Autre": other})
+    monkeypatch.setattr(values_copy, "MIN_SHEET_SIZE", 0)
+    monkeypatch.setattr(reading, "_match_sheet", lambda path, names, wanted: "Autre")
+    grid = read_grid(path, "Programme")
+    assert grid.sheet == "Autre"
+    assert grid.rows[:2] == [["Code", "Libellé"], ["1", "AUTRE AXE"]]
